@@ -1,0 +1,175 @@
+package metadata
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tessera-crm/tessera/internal/sqldialect"
+)
+
+// System tables every tenant namespace has beside its object tables. Their
+// names start with an underscore, which api names cannot, so they never
+// collide with an object.
+const (
+	TableStageHistory = "_stage_history"
+	TableSequences    = "_sequences"
+	TableIdempotency  = "_idempotency"
+)
+
+// DDL generates statements for one tenant's namespace in one dialect.
+// Every identifier comes from validated metadata and is quoted.
+type DDL struct {
+	D   sqldialect.Dialect
+	Key string
+}
+
+func (g DDL) table(name string) string { return g.D.Table(g.Key, name) }
+func (g DDL) q(ident string) string    { return g.D.Quote(ident) }
+
+// Namespace creates a new tenant's namespace and system tables.
+func (g DDL) Namespace() []string {
+	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
+	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
+	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
+	stmts := g.D.CreateNamespace(g.Key)
+	stmts = append(stmts,
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, field text NOT NULL, stage text, from_stage text, entered_at %s NOT NULL, left_at %s, entered_by %s, left_by %s)`,
+			g.table(TableStageHistory), uuidT, uuidT, tsT, tsT, uuidT, uuidT),
+		fmt.Sprintf(`CREATE INDEX %s ON %s (object, record_id, field)`, g.q(g.D.IndexName(g.Key, TableStageHistory, "record")), g.table(TableStageHistory)),
+		fmt.Sprintf(`CREATE TABLE %s (name text PRIMARY KEY, value %s NOT NULL)`, g.table(TableSequences), intT),
+		fmt.Sprintf(`CREATE TABLE %s (key text PRIMARY KEY, user_id %s, request_hash text NOT NULL, status %s NOT NULL, body text NOT NULL, created_at %s NOT NULL)`,
+			g.table(TableIdempotency), uuidT, intT, tsT),
+	)
+	return stmts
+}
+
+// DropNamespace removes a tenant's tables.
+func (g DDL) DropNamespace(objects []string) []string {
+	tables := append([]string{TableStageHistory, TableSequences, TableIdempotency}, objects...)
+	return g.D.DropNamespace(g.Key, tables)
+}
+
+// CreateTable creates an object's table with the system columns, its fields
+// and their indexes. Lookup constraints come separately (ForeignKeys) so
+// that objects that refer to each other can be created together.
+func (g DDL) CreateTable(o *Object) []string {
+	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
+	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
+	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
+	cols := []string{
+		"id " + uuidT + " PRIMARY KEY",
+		"owner_id " + uuidT,
+		"created_at " + tsT + " NOT NULL",
+		"created_by " + uuidT,
+		"updated_at " + tsT + " NOT NULL",
+		"updated_by " + uuidT,
+		"version " + intT + " NOT NULL DEFAULT 1",
+		"deleted_at " + tsT,
+	}
+	for _, f := range o.Fields {
+		cols = append(cols, g.columnDef(f))
+	}
+	stmts := []string{fmt.Sprintf("CREATE TABLE %s (%s)", g.table(o.APIName), strings.Join(cols, ", "))}
+	stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s ON %s (owner_id)", g.q(g.D.IndexName(g.Key, o.APIName, "owner_id")), g.table(o.APIName)))
+	for _, f := range o.Fields {
+		stmts = append(stmts, g.Indexes(o, f)...)
+	}
+	return stmts
+}
+
+func (g DDL) columnDef(f *Field) string {
+	return g.q(f.APIName) + " " + g.columnType(f)
+}
+
+func (g DDL) columnType(f *Field) string {
+	p, s := 0, 0
+	if f.Precision != nil {
+		p = *f.Precision
+	}
+	if f.Scale != nil {
+		s = *f.Scale
+	}
+	return g.D.ColumnType(f.Kind().Storage(f), p, s)
+}
+
+// ForeignKeys adds the database constraints of the object's lookups. Only
+// PostgreSQL gets them: SQLite cannot add a constraint to an existing table,
+// and rebuilding a referenced table there fires its delete actions. The
+// engine enforces lookups on both dialects; the constraint is a second guard.
+func (g DDL) ForeignKeys(o *Object) []string {
+	var stmts []string
+	for _, f := range o.Fields {
+		if f.Type == TypeLookup {
+			stmts = append(stmts, g.foreignKey(o, f)...)
+		}
+	}
+	return stmts
+}
+
+func (g DDL) foreignKey(o *Object, f *Field) []string {
+	if g.D.Name() != sqldialect.Postgres {
+		return nil
+	}
+	action := map[string]string{OnDeleteRestrict: "RESTRICT", OnDeleteSetNull: "SET NULL", OnDeleteCascade: "CASCADE"}[f.OnDelete]
+	return []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (id) ON DELETE %s",
+		g.table(o.APIName), g.q(g.fkName(o, f)), g.q(f.APIName), g.table(f.Target), action)}
+}
+
+func (g DDL) fkName(o *Object, f *Field) string {
+	return g.D.IndexName(g.Key, o.APIName, f.APIName+"_fk")
+}
+
+// DropForeignKey removes a lookup's constraint (PostgreSQL only).
+func (g DDL) DropForeignKey(o *Object, f *Field) []string {
+	if g.D.Name() != sqldialect.Postgres || f.Type != TypeLookup {
+		return nil
+	}
+	return []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", g.table(o.APIName), g.q(g.fkName(o, f)))}
+}
+
+// Indexes returns the index statements a field's flags ask for. Lookups are
+// always indexed: related lists and deletes search by them.
+func (g DDL) Indexes(o *Object, f *Field) []string {
+	col := g.D.Comparable(f.Kind().Storage(f), g.q(f.APIName))
+	var stmts []string
+	if f.Unique {
+		stmts = append(stmts, fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", g.q(g.indexName(o, f, "uq")), g.table(o.APIName), g.q(f.APIName)))
+	}
+	if f.Indexed || f.Type == TypeLookup {
+		stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", g.q(g.indexName(o, f, "ix")), g.table(o.APIName), col))
+	}
+	return stmts
+}
+
+// DropIndexes removes every index a field may have.
+func (g DDL) DropIndexes(o *Object, f *Field) []string {
+	return []string{
+		"DROP INDEX IF EXISTS " + g.D.QualifiedIndex(g.Key, g.indexName(o, f, "uq")),
+		"DROP INDEX IF EXISTS " + g.D.QualifiedIndex(g.Key, g.indexName(o, f, "ix")),
+	}
+}
+
+func (g DDL) indexName(o *Object, f *Field, suffix string) string {
+	return g.D.IndexName(g.Key, o.APIName, f.APIName+"_"+suffix)
+}
+
+// AddColumn adds a field's column, constraint and indexes.
+func (g DDL) AddColumn(o *Object, f *Field) []string {
+	stmts := []string{fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s", g.table(o.APIName), g.columnDef(f))}
+	stmts = append(stmts, g.foreignKey(o, f)...)
+	return append(stmts, g.Indexes(o, f)...)
+}
+
+// DropColumn removes a field's column and everything hanging off it.
+func (g DDL) DropColumn(o *Object, f *Field) []string {
+	stmts := append(g.DropForeignKey(o, f), g.DropIndexes(o, f)...)
+	return append(stmts, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", g.table(o.APIName), g.q(f.APIName)))
+}
+
+// DropTable removes an object's table.
+func (g DDL) DropTable(o *Object) []string {
+	return []string{"DROP TABLE " + g.table(o.APIName)}
+}
+
+// Table returns the quoted, qualified table name of an object.
+func (g DDL) Table(object string) string { return g.table(object) }

@@ -1,0 +1,260 @@
+// Package metadata is the model of what a tenant defines (objects, fields,
+// pipelines), its validation, its persistence, the DDL that follows from a
+// change, and the immutable per-tenant snapshot the engine interprets.
+package metadata
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Labels maps a locale ("zh-CN", "en") to display text.
+type Labels map[string]string
+
+// Pick returns the label for locale, falling back to any other locale.
+func (l Labels) Pick(locale string) string {
+	if s, ok := l[locale]; ok && s != "" {
+		return s
+	}
+	for _, fallback := range []string{"en", "zh-CN"} {
+		if s := l[fallback]; s != "" {
+			return s
+		}
+	}
+	for _, s := range l {
+		return s
+	}
+	return ""
+}
+
+// Object is one kind of record: a real table in the tenant's namespace.
+type Object struct {
+	APIName      string    `json:"api_name"`
+	Labels       Labels    `json:"labels"`
+	PluralLabels Labels    `json:"plural_labels,omitempty"`
+	Description  string    `json:"description,omitempty"`
+	Icon         string    `json:"icon,omitempty"`
+	NameField    string    `json:"name_field"`
+	Standard     bool      `json:"standard"`
+	Fields       []*Field  `json:"fields"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+
+	fieldIndex map[string]*Field
+}
+
+// Field returns the field with the given api name, or nil.
+func (o *Object) Field(apiName string) *Field {
+	if o.fieldIndex != nil {
+		return o.fieldIndex[apiName]
+	}
+	for _, f := range o.Fields {
+		if f.APIName == apiName {
+			return f
+		}
+	}
+	return nil
+}
+
+// index builds the lookup map; snapshots are immutable after this.
+func (o *Object) index() {
+	o.fieldIndex = make(map[string]*Field, len(o.Fields))
+	for _, f := range o.Fields {
+		o.fieldIndex[f.APIName] = f
+	}
+}
+
+// Pipelines returns the object's pipeline fields in field order.
+func (o *Object) Pipelines() []*Field {
+	var out []*Field
+	for _, f := range o.Fields {
+		if f.Pipeline != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Clone returns a deep copy, for building the next version of an object.
+func (o *Object) Clone() *Object {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic("metadata: clone object: " + err.Error())
+	}
+	var c Object
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic("metadata: clone object: " + err.Error())
+	}
+	c.index()
+	return &c
+}
+
+// Delete behaviours of a lookup when its target record is deleted.
+const (
+	OnDeleteRestrict = "restrict"
+	OnDeleteSetNull  = "set_null"
+	OnDeleteCascade  = "cascade"
+)
+
+// Field is one column of an object.
+type Field struct {
+	APIName     string          `json:"api_name"`
+	Type        string          `json:"type"`
+	Labels      Labels          `json:"labels"`
+	Description string          `json:"description,omitempty"`
+	HelpText    Labels          `json:"help_text,omitempty"`
+	Required    bool            `json:"required"`
+	Unique      bool            `json:"unique"`
+	Indexed     bool            `json:"indexed"`
+	Active      bool            `json:"active"`
+	Standard    bool            `json:"standard"`
+	Default     json.RawMessage `json:"default,omitempty"`
+
+	// Text limits (text, long_text, email, phone, url).
+	MaxLength *int `json:"max_length,omitempty"`
+	MinLength *int `json:"min_length,omitempty"`
+	// Numeric limits and shape (integer, number, currency, percent).
+	Min       *decimal.Decimal `json:"min,omitempty"`
+	Max       *decimal.Decimal `json:"max,omitempty"`
+	Precision *int             `json:"precision,omitempty"`
+	Scale     *int             `json:"scale,omitempty"`
+	// Currency: a fixed code, or the field of the record that holds the code.
+	CurrencyCode  string `json:"currency_code,omitempty"`
+	CurrencyField string `json:"currency_field,omitempty"`
+	// Picklists and pipelines.
+	Options  []Option  `json:"options,omitempty"`
+	Pipeline *Pipeline `json:"pipeline,omitempty"`
+	// Lookups.
+	Target   string `json:"target,omitempty"`
+	OnDelete string `json:"on_delete,omitempty"`
+	// Auto numbers, e.g. QT-{YYYY}-{00000}.
+	Pattern string `json:"pattern,omitempty"`
+
+	optionIndex map[string]*Option
+}
+
+// Option is one value of a picklist; on a pipeline field it is a stage.
+type Option struct {
+	APIName string `json:"api_name"`
+	Labels  Labels `json:"labels"`
+	Color   string `json:"color,omitempty"`
+	Order   int    `json:"order"`
+	Active  bool   `json:"active"`
+	// Stage attributes, on pipeline fields only.
+	Probability      *int   `json:"probability,omitempty"`
+	ForecastCategory string `json:"forecast_category,omitempty"`
+}
+
+// Pipeline marks a picklist field as a sales pipeline: its options are the
+// stages, changes are recorded in the stage history.
+type Pipeline struct {
+	Labels Labels `json:"labels,omitempty"`
+	// ProbabilityField, when set, names a field that takes the stage's
+	// probability whenever the stage changes and the write does not set it.
+	ProbabilityField string `json:"probability_field,omitempty"`
+}
+
+// Forecast categories of a stage.
+var ForecastCategories = []string{"pipeline", "best_case", "commit", "closed_won", "closed_lost"}
+
+// Option returns the option with the given api name, or nil.
+func (f *Field) Option(apiName string) *Option {
+	if f.optionIndex != nil {
+		return f.optionIndex[apiName]
+	}
+	for i := range f.Options {
+		if f.Options[i].APIName == apiName {
+			return &f.Options[i]
+		}
+	}
+	return nil
+}
+
+func (f *Field) index() {
+	if len(f.Options) == 0 {
+		return
+	}
+	f.optionIndex = make(map[string]*Option, len(f.Options))
+	for i := range f.Options {
+		f.optionIndex[f.Options[i].APIName] = &f.Options[i]
+	}
+}
+
+// Kind returns the field's type behaviour.
+func (f *Field) Kind() FieldType { return fieldTypes[f.Type] }
+
+// Snapshot is a tenant's whole metadata at one version. It is immutable:
+// a change builds a new snapshot, and a request holds one for its lifetime.
+type Snapshot struct {
+	Tenant  Tenant    `json:"tenant"`
+	Version int64     `json:"version"`
+	Objects []*Object `json:"objects"`
+
+	objectIndex map[string]*Object
+}
+
+// Tenant is what the engine needs to know about the tenant itself.
+type Tenant struct {
+	ID       string `json:"id"`
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Locale   string `json:"locale"`
+	TimeZone string `json:"time_zone"`
+	Currency string `json:"currency"`
+}
+
+// NewSnapshot indexes objects and fields and returns the snapshot.
+func NewSnapshot(t Tenant, version int64, objects []*Object) *Snapshot {
+	s := &Snapshot{Tenant: t, Version: version, Objects: objects}
+	s.index()
+	return s
+}
+
+func (s *Snapshot) index() {
+	s.objectIndex = make(map[string]*Object, len(s.Objects))
+	for _, o := range s.Objects {
+		o.index()
+		for _, f := range o.Fields {
+			f.index()
+		}
+		s.objectIndex[o.APIName] = o
+	}
+}
+
+// Object returns the object with the given api name, or nil.
+func (s *Snapshot) Object(apiName string) *Object { return s.objectIndex[apiName] }
+
+// Referrers returns the lookup fields in any object that target object.
+func (s *Snapshot) Referrers(object string) []FieldRef {
+	var out []FieldRef
+	for _, o := range s.Objects {
+		for _, f := range o.Fields {
+			if f.Type == TypeLookup && f.Target == object {
+				out = append(out, FieldRef{Object: o, Field: f})
+			}
+		}
+	}
+	return out
+}
+
+// FieldRef is a field together with its object.
+type FieldRef struct {
+	Object *Object
+	Field  *Field
+}
+
+// MarshalSnapshot and UnmarshalSnapshot move a snapshot through the L2 cache.
+func MarshalSnapshot(s *Snapshot) ([]byte, error) { return json.Marshal(s) }
+
+// UnmarshalSnapshot decodes and indexes a snapshot.
+func UnmarshalSnapshot(b []byte) (*Snapshot, error) {
+	var s Snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	s.index()
+	return &s, nil
+}
