@@ -107,7 +107,7 @@ func (g DDL) ForeignKeys(o *Object) []string {
 }
 
 func (g DDL) foreignKey(o *Object, f *Field) []string {
-	if g.D.Name() != sqldialect.Postgres {
+	if g.D.Name() != sqldialect.Postgres || f.Type != TypeLookup {
 		return nil
 	}
 	action := map[string]string{OnDeleteRestrict: "RESTRICT", OnDeleteSetNull: "SET NULL", OnDeleteCascade: "CASCADE"}[f.OnDelete]

@@ -1,0 +1,61 @@
+package filter
+
+import "strings"
+
+// suggest returns the candidate closest to name when it is close enough to
+// be a typo ("amout" for "amount"), or "".
+func suggest(name string, candidates []string) string {
+	name = strings.ToLower(name)
+	limit := maxTypos(len(name))
+	best, bestDist := "", limit+1
+	for _, c := range candidates {
+		if abs(len(c)-len(name)) > limit {
+			continue // cannot be within the limit; skip the quadratic work
+		}
+		if d := editDistance(name, c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// maxTypos grows with the name: one slip in a short name already changes a
+// large part of it.
+func maxTypos(n int) int {
+	switch {
+	case n <= 4:
+		return 1
+	case n <= 10:
+		return 2
+	}
+	return 3
+}
+
+// editDistance is the Levenshtein distance between a and b, by byte: api
+// names are ASCII.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,154 @@
+// Package app wires the parts of Tessera into one server: database, cache,
+// bus, services and routes. The command line and the tests build the server
+// through it, so tests exercise exactly what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/bus"
+	"github.com/tessera-crm/tessera/internal/database"
+	"github.com/tessera-crm/tessera/internal/identity"
+	"github.com/tessera-crm/tessera/metadata"
+	"github.com/tessera-crm/tessera/metadata/metacache"
+	"github.com/tessera-crm/tessera/tenants"
+)
+
+// Config is everything the server reads from its environment and flags.
+type Config struct {
+	DatabaseURL  string
+	RedisURL     string
+	Addr         string
+	BodyLimit    int64
+	MaxOpenConns int
+	LogSQL       bool
+}
+
+// DefaultDatabaseURL is the embedded default: a SQLite file under ./data.
+const DefaultDatabaseURL = "data/tessera.db"
+
+// DefaultBodyLimit is the request body limit.
+const DefaultBodyLimit = 1 << 20
+
+// App is a configured server.
+type App struct {
+	Config    Config
+	Log       *slog.Logger
+	DB        *database.DB
+	Redis     *redis.Client
+	Bus       bus.Bus
+	Meta      *metadata.Service
+	Snapshots *metacache.Cache
+	Identity  *identity.Service
+	Tenants   *tenants.Service
+	Records   *record.Service
+	Router    *gin.Engine
+}
+
+// New opens the database (migrating it), connects Redis when configured and
+// builds the services and routes.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = DefaultDatabaseURL
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	a := &App{Config: cfg, Log: log}
+	db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.MaxOpenConns, LogSQL: cfg.LogSQL})
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		}
+		a.Redis = redis.NewClient(opts)
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = a.Redis.Ping(pingCtx).Err()
+		cancel()
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("connect to Redis: %w", err)
+		}
+		rb, err := bus.NewRedis(ctx, a.Redis)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("subscribe to Redis: %w", err)
+		}
+		a.Bus = rb
+	} else {
+		a.Bus = bus.NewLocal()
+	}
+	var rdb redis.UniversalClient
+	if a.Redis != nil {
+		rdb = a.Redis
+	}
+	load := func(ctx context.Context, tenantID string) (*metadata.Snapshot, error) {
+		return metadata.LoadSnapshot(ctx, db.Conn(ctx), tenantID)
+	}
+	a.Snapshots = metacache.New(load, a.Bus, rdb, metacache.Options{})
+	a.Meta = metadata.NewService(db, a.Snapshots.Publish)
+	a.Identity = identity.NewService(db, a.Bus)
+	a.Tenants = tenants.NewService(db, a.Meta, a.Identity)
+	a.Records = record.NewService(db)
+	a.Router = a.routes()
+	return a, nil
+}
+
+// Close releases connections.
+func (a *App) Close() {
+	if a.Bus != nil {
+		_ = a.Bus.Close()
+	}
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	if a.DB != nil {
+		_ = a.DB.Close()
+	}
+}
+
+// Serve listens on cfg.Addr until ctx ends, then drains in-flight requests
+// for up to 15 seconds.
+func (a *App) Serve(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              a.Config.Addr,
+		Handler:           a.Router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.Log.Info("tessera listening", "addr", a.Config.Addr, "database", a.DB.Dialect.Name(), "redis", a.Redis != nil)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

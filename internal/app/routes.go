@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tessera-crm/tessera/engine/recordapi"
+	"github.com/tessera-crm/tessera/internal/httpx"
+	"github.com/tessera-crm/tessera/internal/identity/identityapi"
+	"github.com/tessera-crm/tessera/metadata/metaapi"
+	"github.com/tessera-crm/tessera/tenants"
+	"github.com/tessera-crm/tessera/tenants/tenantapi"
+)
+
+func (a *App) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(httpx.RequestID(), httpx.Recovery(a.Log), httpx.Logger(a.Log), httpx.BodyLimit(a.Config.BodyLimit))
+	r.NoRoute(httpx.NoRoute)
+	r.NoMethod(httpx.NoMethod)
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", a.ready)
+
+	auth := &identityapi.Handlers{IDs: a.Identity, Lookup: a.lookupTenant}
+	meta := &metaapi.Handlers{Meta: a.Meta}
+	recs := &recordapi.Handlers{Records: a.Records}
+	plat := &tenantapi.Handlers{Tenants: a.Tenants}
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", auth.Login)
+	v1.POST("/platform/auth/login", auth.OperatorLogin)
+
+	authed := v1.Group("", httpx.Authenticate(a.Identity))
+	authed.POST("/auth/logout", auth.Logout)
+
+	platform := authed.Group("/platform", httpx.RequireOperator())
+	platform.POST("/tenants", plat.Create)
+	platform.GET("/tenants", plat.List)
+
+	member := authed.Group("", httpx.RequireTenantUser(a.Snapshots))
+	member.GET("/auth/me", auth.Me)
+	member.GET("/meta/objects", meta.ListObjects)
+	member.GET("/meta/objects/:object", meta.GetObject)
+	member.GET("/meta/field-types", meta.FieldTypes)
+
+	admin := member.Group("/meta", httpx.RequireAdmin())
+	admin.POST("/objects", meta.CreateObject)
+	admin.PATCH("/objects/:object", meta.UpdateObject)
+	admin.DELETE("/objects/:object", meta.DeleteObject)
+	admin.POST("/objects/:object/fields", meta.AddField)
+	admin.PATCH("/objects/:object/fields/:field", meta.UpdateField)
+	admin.DELETE("/objects/:object/fields/:field", meta.DeleteField)
+
+	records := member.Group("/records/:object")
+	records.GET("", recs.List)
+	records.POST("", recs.Create)
+	records.POST("/bulk", recs.Bulk)
+	records.GET("/:id", recs.Get)
+	records.PATCH("/:id", recs.Update)
+	records.DELETE("/:id", recs.Delete)
+	records.POST("/:id/restore", recs.Restore)
+	records.POST("/:id/purge", recs.Purge)
+	records.GET("/:id/stage-history", recs.StageHistory)
+	return r
+}
+
+func (a *App) lookupTenant(ctx context.Context, key string) (identityapi.TenantRef, bool, error) {
+	t, err := a.Tenants.ByKey(ctx, key)
+	if err == tenants.ErrNotFound {
+		return identityapi.TenantRef{}, false, nil
+	}
+	if err != nil {
+		return identityapi.TenantRef{}, false, err
+	}
+	return identityapi.TenantRef{ID: t.ID, Key: t.Key, Name: t.Name, Status: t.Status}, true, nil
+}
+
+// ready reports whether the database answers; Redis being down degrades the
+// instance (caches fall back to the database) but does not take it out.
+func (a *App) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	out := gin.H{"status": "ready", "database": "ok"}
+	if err := a.DB.Ping(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": err.Error()})
+		return
+	}
+	if a.Redis != nil {
+		if err := a.Redis.Ping(ctx).Err(); err != nil {
+			out["redis"] = "degraded: " + err.Error()
+			out["status"] = "degraded"
+		} else {
+			out["redis"] = "ok"
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,242 @@
+// Package metaapi serves /api/v1/meta: the tenant admin's definitions of
+// objects, fields and pipelines.
+package metaapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tessera-crm/tessera/internal/httpx"
+	"github.com/tessera-crm/tessera/internal/problem"
+	"github.com/tessera-crm/tessera/metadata"
+)
+
+// Handlers serve the metadata routes.
+type Handlers struct {
+	Meta *metadata.Service
+}
+
+// objectView is an object as the API shows it: the stored definition plus
+// the label in the tenant's language and its pipelines.
+type objectView struct {
+	*metadata.Object
+	Label       string         `json:"label"`
+	PluralLabel string         `json:"plural_label"`
+	Pipelines   []pipelineView `json:"pipelines"`
+}
+
+type pipelineView struct {
+	Field            string            `json:"field"`
+	Labels           metadata.Labels   `json:"labels"`
+	ProbabilityField string            `json:"probability_field,omitempty"`
+	Stages           []metadata.Option `json:"stages"`
+}
+
+func view(o *metadata.Object, locale string) objectView {
+	v := objectView{Object: o, Label: o.Labels.Pick(locale), PluralLabel: o.PluralLabels.Pick(locale), Pipelines: []pipelineView{}}
+	for _, f := range o.Pipelines() {
+		labels := f.Pipeline.Labels
+		if len(labels) == 0 {
+			labels = f.Labels
+		}
+		v.Pipelines = append(v.Pipelines, pipelineView{Field: f.APIName, Labels: labels, ProbabilityField: f.Pipeline.ProbabilityField, Stages: f.Options})
+	}
+	return v
+}
+
+func locale(c *gin.Context) string {
+	return httpx.Snapshot(c).Tenant.Locale
+}
+
+// ListObjects returns every object of the tenant.
+func (h *Handlers) ListObjects(c *gin.Context) {
+	snap := httpx.Snapshot(c)
+	out := make([]objectView, 0, len(snap.Objects))
+	for _, o := range snap.Objects {
+		out = append(out, view(o, snap.Tenant.Locale))
+	}
+	c.JSON(http.StatusOK, gin.H{"data": out, "version": snap.Version})
+}
+
+// GetObject returns one object's full definition.
+func (h *Handlers) GetObject(c *gin.Context) {
+	snap := httpx.Snapshot(c)
+	o := snap.Object(c.Param("object"))
+	if o == nil {
+		problem.Write(c, problem.UnknownObject(c.Param("object")))
+		return
+	}
+	c.Header("ETag", etag(snap.Version))
+	c.JSON(http.StatusOK, view(o, snap.Tenant.Locale))
+}
+
+func etag(version int64) string {
+	b, _ := json.Marshal(version)
+	return `W/"meta-` + string(b) + `"`
+}
+
+type fieldInput struct {
+	metadata.Field
+	Label string `json:"label"`
+}
+
+func (in *fieldInput) toField(locale string) *metadata.Field {
+	f := in.Field
+	f.Standard = false
+	if in.Label != "" {
+		if f.Labels == nil {
+			f.Labels = metadata.Labels{}
+		}
+		if _, ok := f.Labels[locale]; !ok {
+			f.Labels[locale] = in.Label
+		}
+	}
+	for i := range f.Options {
+		f.Options[i].Active = true
+	}
+	return &f
+}
+
+type objectInput struct {
+	APIName      string          `json:"api_name"`
+	Label        string          `json:"label"`
+	Labels       metadata.Labels `json:"labels"`
+	PluralLabel  string          `json:"plural_label"`
+	PluralLabels metadata.Labels `json:"plural_labels"`
+	Description  string          `json:"description"`
+	Icon         string          `json:"icon"`
+	NameField    string          `json:"name_field"`
+	Fields       []fieldInput    `json:"fields"`
+}
+
+// CreateObject defines a new object and creates its table.
+func (h *Handlers) CreateObject(c *gin.Context) {
+	var in objectInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	loc := locale(c)
+	o := &metadata.Object{APIName: in.APIName, Labels: withLabel(in.Labels, loc, in.Label), PluralLabels: withLabel(in.PluralLabels, loc, in.PluralLabel),
+		Description: in.Description, Icon: in.Icon, NameField: in.NameField}
+	if len(o.PluralLabels) == 0 {
+		o.PluralLabels = nil
+	}
+	for i := range in.Fields {
+		o.Fields = append(o.Fields, in.Fields[i].toField(loc))
+	}
+	snap, err := h.Meta.CreateObject(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, o)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Header("ETag", etag(snap.Version))
+	c.JSON(http.StatusCreated, view(snap.Object(in.APIName), loc))
+}
+
+func withLabel(l metadata.Labels, locale, label string) metadata.Labels {
+	out := metadata.Labels{}
+	for k, v := range l {
+		out[k] = v
+	}
+	if label != "" {
+		if _, ok := out[locale]; !ok {
+			out[locale] = label
+		}
+	}
+	return out
+}
+
+// UpdateObject relabels an object.
+func (h *Handlers) UpdateObject(c *gin.Context) {
+	var in struct {
+		metadata.ObjectPatch
+		Label       string `json:"label"`
+		PluralLabel string `json:"plural_label"`
+	}
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	loc := locale(c)
+	p := in.ObjectPatch
+	if in.Label != "" {
+		p.Labels = withLabel(p.Labels, loc, in.Label)
+		p.Labels[loc] = in.Label
+	}
+	if in.PluralLabel != "" {
+		p.PluralLabels = withLabel(p.PluralLabels, loc, in.PluralLabel)
+		p.PluralLabels[loc] = in.PluralLabel
+	}
+	snap, err := h.Meta.UpdateObject(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), p)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Header("ETag", etag(snap.Version))
+	c.JSON(http.StatusOK, view(snap.Object(c.Param("object")), loc))
+}
+
+// DeleteObject drops a custom object.
+func (h *Handlers) DeleteObject(c *gin.Context) {
+	if _, err := h.Meta.DeleteObject(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// AddField adds a field to an object.
+func (h *Handlers) AddField(c *gin.Context) {
+	var in fieldInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	loc := locale(c)
+	f := in.toField(loc)
+	snap, err := h.Meta.AddField(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), f)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Header("ETag", etag(snap.Version))
+	c.JSON(http.StatusCreated, snap.Object(c.Param("object")).Field(f.APIName))
+}
+
+// UpdateField changes a field with a JSON merge patch.
+func (h *Handlers) UpdateField(c *gin.Context) {
+	body, err := httpx.ReadBody(c)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	var patch map[string]json.RawMessage
+	if err := httpx.DecodeStrict(body, &patch); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	snap, err := h.Meta.UpdateField(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("field"), patch)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Header("ETag", etag(snap.Version))
+	c.JSON(http.StatusOK, snap.Object(c.Param("object")).Field(c.Param("field")))
+}
+
+// DeleteField drops a custom field and its column.
+func (h *Handlers) DeleteField(c *gin.Context) {
+	if _, err := h.Meta.DeleteField(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("field")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// FieldTypes lists the field types an admin can choose from.
+func (h *Handlers) FieldTypes(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"data": metadata.FieldTypeNames()})
+}
