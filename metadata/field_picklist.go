@@ -29,6 +29,10 @@ const MaxOptions = 500
 
 var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
+// optionName: option api names are stored values, not identifiers, so
+// keywords and upper case are fine (currency codes such as CNY are options).
+var optionName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,47}$`)
+
 func (picklistType) Name() string                         { return TypePicklist }
 func (picklistType) Storage(*Field) sqldialect.ColumnKind { return sqldialect.KindText }
 
@@ -122,9 +126,9 @@ func normalizeOptions(f *Field) []problem.FieldError {
 	for i := range f.Options {
 		o := &f.Options[i]
 		path := fmt.Sprintf("options[%d]", i)
-		if why := ValidateAPIName(o.APIName); why != "" && !(why == "is reserved by Tessera" || why == "is an SQL keyword") {
-			// Option names are values, not identifiers: keywords are fine.
-			errs = append(errs, problem.FieldError{Field: path + ".api_name", Code: problem.CodeInvalidValue, Message: "option api_name " + why})
+		if !optionName.MatchString(o.APIName) {
+			errs = append(errs, problem.FieldError{Field: path + ".api_name", Code: problem.CodeInvalidValue,
+				Message: fmt.Sprintf("option api_name %q must start with a letter and use only letters, digits and underscores (at most 48)", o.APIName)})
 		}
 		if seen[o.APIName] {
 			errs = append(errs, problem.FieldError{Field: path + ".api_name", Code: problem.CodeConflict, Message: fmt.Sprintf("option %q appears twice", o.APIName)})

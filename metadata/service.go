@@ -190,8 +190,14 @@ func (s *Service) CreateObjects(ctx context.Context, tenantID string, objs []*Ob
 			cs.saved[o.APIName] = true
 		}
 		snap := cs.next()
-		for _, o := range objs {
-			if err := invalid(normalizeObject(o, snap)); err != nil {
+		for i, o := range objs {
+			errs := normalizeObject(o, snap)
+			if len(objs) > 1 {
+				for j := range errs {
+					errs[j].Field = fmt.Sprintf("objects[%d].%s", i, errs[j].Field)
+				}
+			}
+			if err := invalid(errs); err != nil {
 				return err
 			}
 		}

@@ -66,7 +66,9 @@ var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
 func (in *CreateInput) normalize() error {
 	var errs []problem.FieldError
-	add := func(field, code, msg string) { errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg}) }
+	add := func(field, code, msg string) {
+		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg})
+	}
 	in.Key = strings.TrimSpace(in.Key)
 	if why := metadata.ValidateTenantKey(in.Key); why != "" {
 		add("key", problem.CodeInvalidValue, "key "+why)

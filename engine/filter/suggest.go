@@ -31,9 +31,12 @@ func maxTypos(n int) int {
 	return 3
 }
 
-// editDistance is the Levenshtein distance between a and b, by byte: api
-// names are ASCII.
+// editDistance counts the insertions, deletions, substitutions and swaps of
+// adjacent letters that turn a into b (optimal string alignment): a swap is
+// the most common typo and should cost one. By byte: api names are ASCII.
 func editDistance(a, b string) int {
+	// Three rows: the swap looks two rows back.
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -47,8 +50,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

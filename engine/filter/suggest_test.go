@@ -8,7 +8,7 @@ func TestSuggest_PicksTheClosestNameWithinTypoDistance(t *testing.T) {
 		"amout":      "amount",
 		"AMOUNT":     "amount",
 		"stag":       "stage",
-		"nmae":       "name", // a swap is two edits
+		"nmae":       "name", // a swap is one edit
 		"acount_id":  "account_id",
 		"createdat":  "created_at",
 		"xyz":        "",
@@ -27,7 +27,7 @@ func TestEditDistance(t *testing.T) {
 		a, b string
 		want int
 	}{
-		{"", "", 0}, {"a", "", 1}, {"", "ab", 2}, {"kitten", "sitting", 3}, {"amount", "amount", 0}, {"amout", "amount", 1},
+		{"", "", 0}, {"a", "", 1}, {"", "ab", 2}, {"kitten", "sitting", 3}, {"amount", "amount", 0}, {"amout", "amount", 1}, {"nmae", "name", 1}, {"ca", "abc", 3},
 	}
 	for _, tc := range cases {
 		if got := editDistance(tc.a, tc.b); got != tc.want {

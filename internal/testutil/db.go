@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for creating test databases
+	"github.com/redis/go-redis/v9"
 
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/metadata"

@@ -77,24 +77,30 @@ func etag(version int64) string {
 	return `W/"meta-` + string(b) + `"`
 }
 
+// fieldInput is a field as clients send it: the stored shape, plus "label"
+// (and options' "label") in the tenant's language, as api.md shows.
 type fieldInput struct {
 	metadata.Field
-	Label string `json:"label"`
+	Label   string        `json:"label"`
+	Options []optionInput `json:"options"`
+}
+
+type optionInput struct {
+	metadata.Option
+	Label  string `json:"label"`
+	Active *bool  `json:"active"`
 }
 
 func (in *fieldInput) toField(locale string) *metadata.Field {
 	f := in.Field
 	f.Standard = false
-	if in.Label != "" {
-		if f.Labels == nil {
-			f.Labels = metadata.Labels{}
-		}
-		if _, ok := f.Labels[locale]; !ok {
-			f.Labels[locale] = in.Label
-		}
-	}
-	for i := range f.Options {
-		f.Options[i].Active = true
+	f.Labels = withLabel(f.Labels, locale, in.Label)
+	f.Options = nil
+	for _, o := range in.Options {
+		opt := o.Option
+		opt.Labels = withLabel(opt.Labels, locale, o.Label)
+		opt.Active = o.Active == nil || *o.Active
+		f.Options = append(f.Options, opt)
 	}
 	return &f
 }

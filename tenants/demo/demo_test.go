@@ -262,7 +262,7 @@ func TestGenerate_DatesDealsAndActivitiesAroundNow(t *testing.T) {
 		} else if closeDate <= today || closeDate > halfYear {
 			t.Errorf("open deal %q closes on %s, want within six months after %s", rec["name"], closeDate, today)
 		}
-		if rec["currency"] == "cny" {
+		if rec["currency"] == "CNY" {
 			amount := rec["amount"].(string)
 			var n int64
 			if _, err := fmt.Sscanf(amount, "%d.00", &n); err != nil || n < 20_000 || n > 2_000_000 {

@@ -139,7 +139,7 @@ func (g *gen) chineseCompany(ind industry, large bool) company {
 		}
 	}
 	g.companies[c.name] = true
-	c.region, c.areaCode, c.currency, c.cnyPerMille = city.region, city.areaCode, "cny", 1000
+	c.region, c.areaCode, c.currency, c.cnyPerMille = city.region, city.areaCode, "CNY", 1000
 	c.domain = g.domain(brand.pinyin+"."+pick(g, []string{"com", "com.cn", "cn"}), brand.pinyin+city.pinyin+".com")
 	c.phone = g.landline(city.areaCode)
 	c.address = fmt.Sprintf("%s市%s%d号", city.zh, pick(g, roads).zh, g.between(1, 999))
@@ -175,7 +175,7 @@ func (g *gen) englishCompany(ind industry) company {
 		c.phone = g.foreignLandline(foreign.countryCode)
 		c.address = fmt.Sprintf("%d %s, %s, %s", g.between(1, 400), pick(g, foreignStreets), foreign.name, foreign.country)
 	} else {
-		c.region, c.areaCode, c.currency, c.cnyPerMille = city.region, city.areaCode, "cny", 1000
+		c.region, c.areaCode, c.currency, c.cnyPerMille = city.region, city.areaCode, "CNY", 1000
 		c.phone = g.landline(city.areaCode)
 		c.address = fmt.Sprintf("Room %d%02d, %d %s, %s", g.between(2, 30), g.between(1, 20), g.between(1, 999), pick(g, roads).en, city.en)
 	}

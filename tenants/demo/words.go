@@ -59,16 +59,16 @@ type foreignCity struct {
 }
 
 var foreignCities = []foreignCity{
-	{"Singapore", "Singapore", "+65", []string{"Pte. Ltd."}, "usd", 7200},
-	{"Hong Kong", "Hong Kong", "+852", []string{"Limited", "Holdings Limited"}, "hkd", 920},
-	{"Tokyo", "Japan", "+81", []string{"Co., Ltd.", "K.K."}, "jpy", 48},
-	{"Frankfurt", "Germany", "+49", []string{"GmbH", "AG"}, "eur", 7800},
-	{"London", "United Kingdom", "+44", []string{"Ltd", "plc"}, "usd", 7200},
-	{"Sydney", "Australia", "+61", []string{"Pty Ltd"}, "usd", 7200},
-	{"Dubai", "United Arab Emirates", "+971", []string{"LLC", "FZE"}, "usd", 7200},
-	{"Kuala Lumpur", "Malaysia", "+60", []string{"Sdn. Bhd."}, "usd", 7200},
-	{"Bangkok", "Thailand", "+66", []string{"Co., Ltd."}, "usd", 7200},
-	{"San Jose", "United States", "+1", []string{"Inc.", "LLC"}, "usd", 7200},
+	{"Singapore", "Singapore", "+65", []string{"Pte. Ltd."}, "USD", 7200},
+	{"Hong Kong", "Hong Kong", "+852", []string{"Limited", "Holdings Limited"}, "HKD", 920},
+	{"Tokyo", "Japan", "+81", []string{"Co., Ltd.", "K.K."}, "JPY", 48},
+	{"Frankfurt", "Germany", "+49", []string{"GmbH", "AG"}, "EUR", 7800},
+	{"London", "United Kingdom", "+44", []string{"Ltd", "plc"}, "USD", 7200},
+	{"Sydney", "Australia", "+61", []string{"Pty Ltd"}, "USD", 7200},
+	{"Dubai", "United Arab Emirates", "+971", []string{"LLC", "FZE"}, "USD", 7200},
+	{"Kuala Lumpur", "Malaysia", "+60", []string{"Sdn. Bhd."}, "USD", 7200},
+	{"Bangkok", "Thailand", "+66", []string{"Co., Ltd."}, "USD", 7200},
+	{"San Jose", "United States", "+1", []string{"Inc.", "LLC"}, "USD", 7200},
 }
 
 // Brand syllables: a Chinese brand is one of the first and one of the second.
