@@ -158,8 +158,10 @@ func ddlError(stmt string, err error) error {
 		return &problem.Error{Status: 503, Type: "https://tessera.dev/problems/busy", Title: "Service Unavailable", Code: "busy",
 			Detail: "the table is busy (a long query holds it); try the change again in a moment"}
 	}
-	slog.Error("metadata DDL failed", "statement", stmt, "err", err)
-	return fmt.Errorf("apply DDL %q: %w", stmt, err)
+	// The metadata said the change fits, the database disagrees: its schema
+	// was changed outside Tessera. Nothing was applied; say what clashed.
+	slog.Warn("metadata DDL refused by the database", "statement", stmt, "err", err)
+	return problem.Conflict("schema_conflict", "the database refused the change (%s); nothing was changed", err.Error())
 }
 
 func invalid(errs []problem.FieldError) error {

@@ -15,6 +15,7 @@
 package filter
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -108,15 +109,11 @@ func parse(src string) (tree *parser.Tree, err error) {
 }
 
 func parseError(src string, err error) error {
-	fe, ok := err.(*file.Error)
-	if !ok {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
 		return invalidAt(0, "the filter could not be parsed: %s", err.Error())
 	}
-	msg := fe.Message
-	if strings.Contains(msg, "maximum allowed nodes") {
-		msg = fmt.Sprintf("the filter is too complex (more than %d elements)", MaxNodes)
-	}
-	return invalidAt(lineColumnOffset(src, fe.Line, fe.Column), "syntax error: %s", msg)
+	return invalidAt(lineColumnOffset(src, fe.Line, fe.Column), "syntax error: %s", fe.Message)
 }
 
 // checkSize refuses trees over the node and depth limits before any work is

@@ -102,7 +102,9 @@ func (t *translator) numberText(n *ast.FloatNode) string {
 	loc := n.Location()
 	from, to := t.runeToByte(loc.From), t.runeToByte(loc.To)
 	if from < to && to <= len(t.src) {
-		if text := strings.ReplaceAll(t.src[from:to], "_", ""); numberChars.MatchString(text) {
+		text := strings.ReplaceAll(t.src[from:to], "_", "")
+		// Trust the source text only when it is the number expr parsed.
+		if v, err := strconv.ParseFloat(text, 64); err == nil && v == n.Value && numberChars.MatchString(text) {
 			return text
 		}
 	}

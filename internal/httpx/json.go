@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -101,7 +102,7 @@ func describeJSONError(err error) error {
 		e.Errors = []problem.FieldError{{Field: "body", Code: problem.CodeInvalidJSON, Message: syn.Error(), Position: &pos}}
 		return e
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			field = "body"
 		}
@@ -130,4 +131,18 @@ func jsonKind(k string) string {
 		return "a string"
 	}
 	return "a number"
+}
+
+// jsonPath drops the Go names of embedded structs from a decoder's field
+// path ("Field.max_length" -> "max_length"): clients know only JSON keys.
+func jsonPath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, part := range parts {
+		if part != "" && part[0] >= 'A' && part[0] <= 'Z' {
+			continue
+		}
+		out = append(out, part)
+	}
+	return strings.Join(out, ".")
 }
