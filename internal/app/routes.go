@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/identity/identityapi"
@@ -48,6 +49,10 @@ func (a *App) routes() *gin.Engine {
 	member.GET("/meta/objects", meta.ListObjects)
 	member.GET("/meta/objects/:object", meta.GetObject)
 	member.GET("/meta/field-types", meta.FieldTypes)
+	member.GET("/openapi.json", func(c *gin.Context) {
+		snap := httpx.Snapshot(c)
+		c.JSON(http.StatusOK, openapi.Build(snap, snap.Tenant.Locale))
+	})
 
 	admin := member.Group("/meta", httpx.RequireAdmin())
 	admin.POST("/objects", meta.CreateObject)
