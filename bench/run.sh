@@ -76,8 +76,11 @@ load() { # load LABEL SCENARIO ARGS...: one bounded load run, RESULT kept
 	local label=$1 scenario=$2
 	shift 2
 	sleep 2 # let the previous run's connections and writes settle
-	"$root/bin/bench-load" -label "$label" -scenario "$scenario" -c "$clients" -d "$duration" "$@" | tee -a "$out/load.txt" |
-		awk -F'\t' '$1 == "RESULT"' >>"$results"
+	local report
+	report=$("$root/bin/bench-load" -label "$label" -scenario "$scenario" -c "$clients" -d "$duration" "$@")
+	printf '%s\n' "$report" >>"$out/load.txt"
+	printf '%s\n' "$report" | grep -v '^RESULT' >&2
+	printf '%s\n' "$report" | awk -F'\t' '$1 == "RESULT"' >>"$results"
 }
 
 log "build"

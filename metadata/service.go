@@ -333,6 +333,12 @@ func (s *Service) DeleteField(ctx context.Context, tenantID, object, field strin
 			return problem.Conflict(problem.CodeReferenced, "%s.%s is used by %s", object, field, strings.Join(users, ", "))
 		}
 		cs.exec(cs.ddl.DropColumn(o, f)...)
+		if f.Pipeline != nil {
+			q := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND field = ?", cs.ddl.Table(TableStageHistory))
+			if err := cs.conn.Exec(q, object, field).Error; err != nil {
+				return fmt.Errorf("delete stage history of %s.%s: %w", object, field, err)
+			}
+		}
 		o.Fields = slices.DeleteFunc(o.Fields, func(x *Field) bool { return x.APIName == field })
 		o.index()
 		return nil

@@ -55,6 +55,7 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		if before, err = s.currentStages(ctx, sc, id, p); err != nil {
 			return nil, err
 		}
+		p.dropUnchangedStageEffects(before)
 	}
 	now := s.now()
 	d := s.db.Dialect.Name()

@@ -15,6 +15,9 @@ type assignment struct {
 	field *metadata.Field // nil for owner_id
 	name  string
 	value any // canonical; nil writes NULL
+	// fromStage names the pipeline field whose new stage set this value
+	// (a probability); it is dropped when the stage turns out unchanged.
+	fromStage string
 }
 
 // prepared is a write after validation.
@@ -35,6 +38,31 @@ func (p *prepared) put(a assignment) {
 		}
 	}
 	p.sets = append(p.sets, a)
+}
+
+// dropUnchangedStageEffects removes the values a stage write derived (its
+// probability) when the stage was already that stage: re-saving a record
+// must not reset a probability the rep adjusted.
+func (p *prepared) dropUnchangedStageEffects(before map[string]any) {
+	kept := p.sets[:0]
+	for _, a := range p.sets {
+		if a.fromStage != "" {
+			if old, ok := before[a.fromStage]; ok && fmt.Sprint(old) == fmt.Sprint(stageValue(p, a.fromStage)) {
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	p.sets = kept
+}
+
+func stageValue(p *prepared, field string) any {
+	for _, st := range p.stages {
+		if st.name == field {
+			return st.value
+		}
+	}
+	return nil
 }
 
 func (p *prepared) value(name string) (any, bool) {
@@ -206,6 +234,6 @@ func applyStageProbability(obj *metadata.Object, p *prepared, input map[string]a
 		if fe != nil {
 			continue
 		}
-		p.put(assignment{field: target, name: pf, value: v})
+		p.put(assignment{field: target, name: pf, value: v, fromStage: st.name})
 	}
 }

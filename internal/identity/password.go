@@ -64,6 +64,11 @@ func VerifyPassword(encoded, password string) bool {
 // missing account takes as long as a wrong password.
 var dummyHash, _ = HashPassword("tessera-dummy-password")
 
+// SpendPasswordCheck does the work of one password verification for nothing,
+// so that refusing an unknown tenant or account takes as long as refusing a
+// wrong password and timing reveals neither.
+func SpendPasswordCheck(password string) { VerifyPassword(dummyHash, password) }
+
 // ErrWeakPassword explains the password policy.
 var ErrWeakPassword = errors.New("password must be at least 10 characters and not only letters or only digits")
 

@@ -172,7 +172,7 @@ func (s *Service) LoginUser(ctx context.Context, tenantID, email, password strin
 		return "", nil, fmt.Errorf("find user: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		VerifyPassword(dummyHash, password)
+		SpendPasswordCheck(password)
 		return "", nil, ErrBadCredentials
 	}
 	if !VerifyPassword(u.PasswordHash, password) || u.Status != "active" {
@@ -194,7 +194,7 @@ func (s *Service) LoginOperator(ctx context.Context, email, password string, cli
 		return "", nil, fmt.Errorf("find operator: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		VerifyPassword(dummyHash, password)
+		SpendPasswordCheck(password)
 		return "", nil, problem.Unauthorized("the email or password is not correct")
 	}
 	if !VerifyPassword(op.PasswordHash, password) {

@@ -49,7 +49,7 @@ func (h *Handlers) Login(c *gin.Context) {
 		return
 	}
 	if !ok || ref.Status != "active" {
-		identity.VerifyPassword("", req.Password) // keep timing alike
+		identity.SpendPasswordCheck(req.Password)
 		problem.Write(c, identity.ErrBadCredentials)
 		return
 	}
