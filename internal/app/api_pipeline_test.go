@@ -21,7 +21,7 @@ func TestPipelines_SeveralPerObjectWithTheirOwnHistory(t *testing.T) {
 				"options": []any{stage("open", 10, "pipeline"), stage("won", 100, "closed_won"), stage("lost", 0, "closed_lost")}},
 			map[string]any{"api_name": "renewal_stage", "type": "picklist", "label": "Renewal",
 				"pipeline": map[string]any{"labels": map[string]any{"en": "Renewal", "zh-CN": "续约"}},
-				"options": []any{stage("notice", 20, "pipeline"), stage("renewed", 100, "closed_won")}},
+				"options":  []any{stage("notice", 20, "pipeline"), stage("renewed", 100, "closed_won")}},
 		}}).Expect(t, 201)
 		obj := s.Do(t, "GET", "/api/v1/meta/objects/deal", tok, nil).Expect(t, 200).JSON(t)
 		if n := len(obj["pipelines"].([]any)); n != 2 {
