@@ -26,10 +26,11 @@ const taxSeed = 10_000
 // the difference is what the engine adds: interpreting the snapshot,
 // validating, building SQL, turning rows into API values.
 //
-// gorm/create is the bare insert. gorm/create_samework also does what the
-// engine's create does beyond the insert (a transaction, the account
-// lookup check, the stage-history row), which splits the create tax into
-// work the engine chooses to do and the cost of doing it generically.
+// gorm/create is the bare insert (autocommit); gorm/create_tx the same in
+// an explicit transaction; gorm/create_samework also does what the engine's
+// create does beyond the insert (the account lookup check, the
+// stage-history row). Together they split the create tax into work the
+// engine chooses to do and the cost of doing it generically.
 func BenchmarkTax(b *testing.B) {
 	for _, dialect := range testutil.Dialects(b) {
 		b.Run(dialect, func(b *testing.B) {
@@ -60,6 +61,26 @@ type taxEnv struct {
 
 func newTaxEnv(b *testing.B, dialect string) *taxEnv {
 	b.Helper()
+	s, seeded := newSeeded(b, dialect)
+	a := s.App
+	ddl := metadata.DDL{D: a.DB.Dialect, Key: TenantKey}
+	e := &taxEnv{Session: s, dialect: a.DB.Dialect.Name(), seeded: seeded, table: ddl.Table("opportunity"),
+		history: ddl.Table(metadata.TableStageHistory), minimum: decimal.NewFromInt(100000),
+		closeDay: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}
+	if e.dialect == sqldialect.Postgres {
+		e.gorm = gormPath{bench: benchGorm(newPGOpportunity, `"amount" DESC, "id" DESC`, `stage = ? AND amount > ?`)}
+	} else {
+		// Decimals are TEXT on SQLite: the table's expression index is on
+		// CAST(amount AS REAL), and a query must say the same to use it.
+		e.gorm = gormPath{bench: benchGorm(newSQLiteOpportunity, `CAST("amount" AS REAL) DESC, "id" DESC`, `stage = ? AND CAST(amount AS REAL) > ?`)}
+	}
+	return e
+}
+
+// newSeeded provisions the bench tenant on a fresh database and seeds
+// taxSeed opportunities over 200 accounts.
+func newSeeded(b *testing.B, dialect string) (*Session, *Seeded) {
+	b.Helper()
 	a := newApp(b, dialect)
 	s, err := Provision(context.Background(), a)
 	if err != nil {
@@ -71,19 +92,12 @@ func newTaxEnv(b *testing.B, dialect string) *taxEnv {
 		b.Fatal(err)
 	}
 	b.Logf("%s: seeded %d opportunities in %s", dialect, taxSeed, time.Since(start).Round(time.Millisecond))
-	ddl := metadata.DDL{D: a.DB.Dialect, Key: TenantKey}
-	e := &taxEnv{Session: s, dialect: a.DB.Dialect.Name(), seeded: seeded, table: ddl.Table("opportunity"),
-		history: ddl.Table(metadata.TableStageHistory), minimum: decimal.NewFromInt(100000),
-		closeDay: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}
-	if e.dialect == sqldialect.Postgres {
-		e.gorm = gormPath{bench: benchGorm(newPGOpportunity, `"amount" DESC, "id" DESC`, `stage = ? AND amount > ?`)}
-		e.analyze(b)
-	} else {
-		// Decimals are TEXT on SQLite: the table's expression index is on
-		// CAST(amount AS REAL), and a query must say the same to use it.
-		e.gorm = gormPath{bench: benchGorm(newSQLiteOpportunity, `CAST("amount" AS REAL) DESC, "id" DESC`, `stage = ? AND CAST(amount AS REAL) > ?`)}
+	if a.DB.Dialect.Name() == sqldialect.Postgres {
+		if err := a.DB.Gorm.Exec("VACUUM ANALYZE").Error; err != nil {
+			b.Fatal(err)
+		}
 	}
-	return e
+	return s, seeded
 }
 
 // seedWorkers: PostgreSQL takes concurrent writers, SQLite one at a time.
@@ -206,6 +220,16 @@ func benchGorm[T any, H any](newRow func(e *taxEnv, i int, name string) (*T, *H)
 			for i := 0; b.Loop(); i++ {
 				o, _ := newRow(e, i, "Tax gorm create")
 				if err := db.Create(o).Error; err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		e.removeCreated(b)
+		b.Run("create_tx", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				o, _ := newRow(e, i, "Tax gorm tx")
+				if err := db.Transaction(func(tx *gorm.DB) error { return tx.Create(o).Error }); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -31,16 +31,18 @@ func (l Labels) Pick(locale string) string {
 
 // Object is one kind of record: a real table in the tenant's namespace.
 type Object struct {
-	APIName      string    `json:"api_name"`
-	Labels       Labels    `json:"labels"`
-	PluralLabels Labels    `json:"plural_labels,omitempty"`
-	Description  string    `json:"description,omitempty"`
-	Icon         string    `json:"icon,omitempty"`
-	NameField    string    `json:"name_field"`
-	Standard     bool      `json:"standard"`
-	Fields       []*Field  `json:"fields"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	APIName      string     `json:"api_name"`
+	Labels       Labels     `json:"labels"`
+	PluralLabels Labels     `json:"plural_labels,omitempty"`
+	Description  string     `json:"description,omitempty"`
+	Icon         string     `json:"icon,omitempty"`
+	NameField    string     `json:"name_field"`
+	Standard     bool       `json:"standard"`
+	Fields       []*Field   `json:"fields"`
+	Layouts      []Layout   `json:"layouts"`
+	ListViews    []ListView `json:"list_views"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 
 	fieldIndex map[string]*Field
 }

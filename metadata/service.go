@@ -341,8 +341,38 @@ func (s *Service) DeleteField(ctx context.Context, tenantID, object, field strin
 		}
 		o.Fields = slices.DeleteFunc(o.Fields, func(x *Field) bool { return x.APIName == field })
 		o.index()
+		forgetField(o, field)
+		if f.Type == TypeLookup {
+			forgetRelatedLists(cs, object, field)
+		}
 		return nil
 	})
+}
+
+// forgetRelatedLists removes, from every object's layouts, the related
+// lists that showed object's records through the deleted lookup field.
+func forgetRelatedLists(cs *changeSet, object, field string) {
+	for _, api := range cs.order {
+		o := cs.object(api)
+		if o == nil {
+			continue
+		}
+		uses := false
+		for _, l := range o.Layouts {
+			for _, rl := range l.RelatedLists {
+				uses = uses || (rl.Object == object && rl.Field == field)
+			}
+		}
+		if !uses {
+			continue
+		}
+		o = cs.mutable(api)
+		for i := range o.Layouts {
+			o.Layouts[i].RelatedLists = slices.DeleteFunc(o.Layouts[i].RelatedLists, func(rl RelatedList) bool {
+				return rl.Object == object && rl.Field == field
+			})
+		}
+	}
 }
 
 // fieldUsers names the parts of an object's definition that depend on a field.

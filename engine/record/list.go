@@ -26,6 +26,7 @@ const (
 // expand and count.
 type ListQuery struct {
 	Filter  string
+	Q       string // quick search
 	Sort    string
 	Limit   int
 	Cursor  string
@@ -98,8 +99,16 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 		where = append(where, "("+pred.SQL+")")
 		args = append(args, pred.Args...)
 	}
+	search, searchArgs, err := searchPredicate(sc, lq.Q)
+	if err != nil {
+		return nil, err
+	}
+	if search != "" {
+		where = append(where, search)
+		args = append(args, searchArgs...)
+	}
 	countWhere, countArgs := strings.Join(where, " AND "), append([]any(nil), args...)
-	sig := signature(lq.Filter, keys, lq.Deleted)
+	sig := signature(lq.Filter+"\x00"+lq.Q, keys, lq.Deleted)
 	if lq.Cursor != "" {
 		values, err := decodeCursor(lq.Cursor, sig, len(keys))
 		if err != nil {
@@ -338,4 +347,19 @@ func bindCursorValues(d sqldialect.Name, keys []sortKey, values []any) ([]any, e
 		out[i] = k.field.Bind(d, v)
 	}
 	return out, nil
+}
+
+// CheckQuery validates a filter and sort for an object without running
+// them, for saved views.
+func (s *Service) CheckQuery(snap *metadata.Snapshot, object, filterSrc, sort string) error {
+	obj := snap.Object(object)
+	if obj == nil {
+		return problem.UnknownObject(object)
+	}
+	env := filter.Env{Snapshot: snap, Object: obj, DDL: metadata.DDL{D: s.db.Dialect, Key: snap.Tenant.Key}, Alias: "t", Now: s.now()}
+	if _, err := filter.Compile(filterSrc, env); err != nil {
+		return err
+	}
+	_, err := sortKeys(env, sort)
+	return err
 }

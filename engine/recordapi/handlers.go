@@ -50,6 +50,7 @@ func splitList(s string) []string {
 func (h *Handlers) List(c *gin.Context) {
 	q := record.ListQuery{
 		Filter:  c.Query("filter"),
+		Q:       c.Query("q"),
 		Sort:    c.Query("sort"),
 		Cursor:  c.Query("cursor"),
 		Fields:  splitList(c.Query("fields")),

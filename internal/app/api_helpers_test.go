@@ -106,3 +106,8 @@ func containsAny(stmts []string, word string) bool {
 	}
 	return false
 }
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
+	"github.com/tessera-crm/tessera/engine/savedview"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/identity/identityapi"
 	"github.com/tessera-crm/tessera/metadata/metaapi"
@@ -29,7 +30,7 @@ func (a *App) routes() *gin.Engine {
 	r.GET("/readyz", a.ready)
 
 	auth := &identityapi.Handlers{IDs: a.Identity, Lookup: a.lookupTenant}
-	meta := &metaapi.Handlers{Meta: a.Meta}
+	meta := &metaapi.Handlers{Meta: a.Meta, CheckQuery: a.Records.CheckQuery}
 	recs := &recordapi.Handlers{Records: a.Records}
 	plat := &tenantapi.Handlers{Tenants: a.Tenants}
 
@@ -46,6 +47,7 @@ func (a *App) routes() *gin.Engine {
 
 	member := authed.Group("", httpx.RequireTenantUser(a.Snapshots))
 	member.GET("/auth/me", auth.Me)
+	member.PATCH("/auth/me", auth.UpdateMe)
 	member.GET("/meta/objects", meta.ListObjects)
 	member.GET("/meta/objects/:object", meta.GetObject)
 	member.GET("/meta/field-types", meta.FieldTypes)
@@ -61,11 +63,31 @@ func (a *App) routes() *gin.Engine {
 	admin.POST("/objects/:object/fields", meta.AddField)
 	admin.PATCH("/objects/:object/fields/:field", meta.UpdateField)
 	admin.DELETE("/objects/:object/fields/:field", meta.DeleteField)
+	admin.POST("/objects/:object/layouts", meta.CreateLayout)
+	admin.PUT("/objects/:object/layouts/:name", meta.ReplaceLayout)
+	admin.DELETE("/objects/:object/layouts/:name", meta.DeleteLayout)
+	admin.POST("/objects/:object/list-views", meta.CreateListView)
+	admin.PUT("/objects/:object/list-views/:name", meta.ReplaceListView)
+	admin.DELETE("/objects/:object/list-views/:name", meta.DeleteListView)
+
+	views := &savedview.Handlers{Views: savedview.NewService(a.DB, a.Records.CheckQuery)}
+	member.GET("/views/:object", views.List)
+	member.POST("/views/:object", views.Create)
+	member.PUT("/views/:object/:id", views.Update)
+	member.DELETE("/views/:object/:id", views.Delete)
+
+	users := member.Group("/users", httpx.RequireAdmin())
+	users.GET("", auth.ListUsers)
+	users.POST("", auth.CreateUser)
+	users.PATCH("/:id", auth.UpdateUser)
+	users.POST("/:id/reset-password", auth.ResetPassword)
 
 	records := member.Group("/records/:object")
 	records.GET("", recs.List)
 	records.POST("", recs.Create)
 	records.POST("/bulk", recs.Bulk)
+	records.GET("/aggregate", recs.Aggregate)
+	records.GET("/export", recs.Export)
 	records.GET("/:id", recs.Get)
 	records.PATCH("/:id", recs.Update)
 	records.DELETE("/:id", recs.Delete)

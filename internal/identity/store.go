@@ -317,6 +317,9 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 
 // GetUser returns one user of a tenant.
 func (s *Service) GetUser(ctx context.Context, tenantID, userID string) (*User, error) {
+	if _, err := uuid.Parse(userID); err != nil {
+		return nil, problem.NotFound("user %s does not exist", userID)
+	}
 	var u User
 	res := s.db.Conn(ctx).Raw(`SELECT tenant_id, id, email, name, password_hash, role, status, locale, time_zone, created_at, updated_at
 		FROM users WHERE tenant_id = ? AND id = ?`, tenantID, userID).Scan(&u)

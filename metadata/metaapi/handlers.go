@@ -15,7 +15,8 @@ import (
 
 // Handlers serve the metadata routes.
 type Handlers struct {
-	Meta *metadata.Service
+	Meta       *metadata.Service
+	CheckQuery QueryChecker
 }
 
 // objectView is an object as the API shows it: the stored definition plus
@@ -36,6 +37,17 @@ type pipelineView struct {
 
 func view(o *metadata.Object, locale string) objectView {
 	v := objectView{Object: o, Label: o.Labels.Pick(locale), PluralLabel: o.PluralLabels.Pick(locale), Pipelines: []pipelineView{}}
+	if o.Layouts == nil || o.ListViews == nil {
+		// Clients get arrays, never null; the snapshot is shared, so copy.
+		c := *o
+		if c.Layouts == nil {
+			c.Layouts = []metadata.Layout{}
+		}
+		if c.ListViews == nil {
+			c.ListViews = []metadata.ListView{}
+		}
+		v.Object = &c
+	}
 	for _, f := range o.Pipelines() {
 		labels := f.Pipeline.Labels
 		if len(labels) == 0 {
@@ -245,4 +257,110 @@ func (h *Handlers) DeleteField(c *gin.Context) {
 // FieldTypes lists the field types an admin can choose from.
 func (h *Handlers) FieldTypes(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"data": metadata.FieldTypeNames()})
+}
+
+// QueryChecker validates a filter and sort against an object (the engine
+// owns the filter language; metadata does not import it).
+type QueryChecker func(snap *metadata.Snapshot, object, filter, sort string) error
+
+type layoutInput struct {
+	metadata.Layout
+	Label string `json:"label"`
+}
+
+// CreateLayout adds a layout to an object.
+func (h *Handlers) CreateLayout(c *gin.Context) { h.putLayout(c, true) }
+
+// ReplaceLayout replaces a layout.
+func (h *Handlers) ReplaceLayout(c *gin.Context) { h.putLayout(c, false) }
+
+func (h *Handlers) putLayout(c *gin.Context, create bool) {
+	var in layoutInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	l := in.Layout
+	if !create {
+		l.APIName = c.Param("name")
+	}
+	l.Labels = withLabel(l.Labels, locale(c), in.Label)
+	snap, err := h.Meta.PutLayout(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), l, create)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	status := http.StatusOK
+	if create {
+		status = http.StatusCreated
+	}
+	for _, x := range snap.Object(c.Param("object")).Layouts {
+		if x.APIName == l.APIName {
+			c.JSON(status, x)
+			return
+		}
+	}
+}
+
+// DeleteLayout removes a layout.
+func (h *Handlers) DeleteLayout(c *gin.Context) {
+	if _, err := h.Meta.DeleteLayout(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("name")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type listViewInput struct {
+	metadata.ListView
+	Label string `json:"label"`
+}
+
+// CreateListView adds an admin-defined list view.
+func (h *Handlers) CreateListView(c *gin.Context) { h.putListView(c, true) }
+
+// ReplaceListView replaces a list view.
+func (h *Handlers) ReplaceListView(c *gin.Context) { h.putListView(c, false) }
+
+func (h *Handlers) putListView(c *gin.Context, create bool) {
+	var in listViewInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	v := in.ListView
+	if !create {
+		v.APIName = c.Param("name")
+	}
+	v.Labels = withLabel(v.Labels, locale(c), in.Label)
+	if h.CheckQuery != nil {
+		if err := h.CheckQuery(httpx.Snapshot(c), c.Param("object"), v.Filter, v.Sort); err != nil {
+			problem.Write(c, err)
+			return
+		}
+	}
+	snap, err := h.Meta.PutListView(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), v, create)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	status := http.StatusOK
+	if create {
+		status = http.StatusCreated
+	}
+	for _, x := range snap.Object(c.Param("object")).ListViews {
+		if x.APIName == v.APIName {
+			c.JSON(status, x)
+			return
+		}
+	}
+}
+
+// DeleteListView removes a list view.
+func (h *Handlers) DeleteListView(c *gin.Context) {
+	if _, err := h.Meta.DeleteListView(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("name")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -61,7 +61,7 @@ func (h *Handlers) Login(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{
 		"token":      token,
 		"expires_in": int(identity.SessionTTL.Seconds()),
-		"user":       gin.H{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role},
+		"user":       userView(u),
 		"tenant":     gin.H{"id": ref.ID, "key": ref.Key, "name": ref.Name},
 	})
 }
@@ -104,10 +104,15 @@ func (h *Handlers) Logout(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// Me returns the caller.
+// Me returns the caller, with their language and time zone preferences.
 func (h *Handlers) Me(c *gin.Context) {
 	p := identity.FromContext(c.Request.Context())
-	out := gin.H{"user": gin.H{"id": p.UserID, "email": p.Email, "name": p.Name, "role": p.Role}, "operator": p.Operator}
+	u, err := h.IDs.GetUser(c.Request.Context(), p.TenantID, p.UserID)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	out := gin.H{"user": userView(u), "operator": false}
 	if snap := httpx.Snapshot(c); snap != nil {
 		out["tenant"] = gin.H{"id": snap.Tenant.ID, "key": snap.Tenant.Key, "name": snap.Tenant.Name, "locale": snap.Tenant.Locale,
 			"time_zone": snap.Tenant.TimeZone, "currency": snap.Tenant.Currency, "metadata_version": snap.Version}

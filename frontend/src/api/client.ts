@@ -1,0 +1,322 @@
+// The one typed client for the Tessera API. Every call goes through
+// `request`, which adds the bearer token, turns problem+json answers into
+// ApiError, and reports 401s so the app can return to the login page.
+import type {
+  AggregateBucket,
+  AggregateParams,
+  BulkOperation,
+  ListParams,
+  ListResult,
+  LoginResponse,
+  MePatch,
+  MeResponse,
+  ObjectMeta,
+  ProblemBody,
+  ProblemFieldError,
+  RecordData,
+  SavedView,
+  SavedViewInput,
+  StageHistoryEntry,
+  UserSummary,
+} from './types'
+
+export const API_BASE = '/api/v1'
+const TOKEN_KEY = 'tessera.token'
+
+/** An error answered by the API (RFC 9457 problem+json) or a network failure. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly detail: string
+  readonly errors: ProblemFieldError[]
+  readonly position: number | undefined
+  readonly requestId: string | undefined
+
+  constructor(body: ProblemBody, requestId?: string) {
+    super(body.detail || body.title || body.code)
+    this.name = 'ApiError'
+    this.status = body.status
+    this.code = body.code
+    this.detail = body.detail ?? ''
+    this.errors = body.errors ?? []
+    this.position = body.position ?? this.errors.find((e) => e.position !== undefined)?.position
+    this.requestId = requestId
+  }
+
+  /** The first message per field, for showing next to form fields. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const e of this.errors) {
+      if (e.field && !(e.field in out)) out[e.field] = e.message
+    }
+    return out
+  }
+
+  get isVersionConflict(): boolean {
+    return this.status === 412 || this.code === 'version_conflict'
+  }
+
+  get isNotFound(): boolean {
+    return this.status === 404
+  }
+
+  /** The route does not exist on this server (an endpoint not deployed yet). */
+  get isUnavailable(): boolean {
+    return this.status === 404 || this.status === 405 || this.status === 501
+  }
+}
+
+/** Builds an ApiError from any non-2xx response, problem+json or not. */
+export async function problemFromResponse(res: Response): Promise<ApiError> {
+  const requestId = res.headers.get('X-Request-ID') ?? undefined
+  const type = res.headers.get('Content-Type') ?? ''
+  let body: Partial<ProblemBody> = {}
+  if (type.includes('json')) {
+    try {
+      body = (await res.json()) as Partial<ProblemBody>
+    } catch {
+      body = {}
+    }
+  }
+  return new ApiError(
+    {
+      ...body,
+      status: typeof body.status === 'number' ? body.status : res.status,
+      code: typeof body.code === 'string' && body.code ? body.code : codeForStatus(res.status),
+      detail: typeof body.detail === 'string' ? body.detail : res.statusText,
+      errors: Array.isArray(body.errors) ? body.errors : [],
+    },
+    requestId,
+  )
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request'
+    case 401:
+      return 'unauthorized'
+    case 403:
+      return 'forbidden'
+    case 404:
+      return 'not_found'
+    case 409:
+      return 'conflict'
+    case 412:
+      return 'version_conflict'
+    case 413:
+      return 'too_large'
+    case 503:
+      return 'busy'
+    default:
+      return status >= 500 ? 'server_error' : 'error'
+  }
+}
+
+// ---------------------------------------------------------------- token
+
+export function getToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY)
+  } catch {
+    return null
+  }
+}
+
+export function setToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token)
+    else sessionStorage.removeItem(TOKEN_KEY)
+  } catch {
+    // storage can be disabled; the session then lasts for this page only
+  }
+}
+
+let onUnauthorized: (() => void) | null = null
+
+/** Called once by the app: what to do when the token stops working. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler
+}
+
+// ---------------------------------------------------------------- request
+
+type QueryValue = string | number | boolean | string[] | null | undefined
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>
+  body?: unknown
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
+
+export interface ApiResponse<T> {
+  data: T
+  status: number
+  headers: Headers
+}
+
+export function buildQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return ''
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(','))
+    } else {
+      params.set(key, String(value))
+    }
+  }
+  const s = params.toString()
+  return s ? `?${s}` : ''
+}
+
+async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  let body: string | undefined
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(opts.body)
+  }
+  let res: Response
+  try {
+    res = await fetch(API_BASE + path + buildQuery(opts.query), { method, headers, body, signal: opts.signal })
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    throw new ApiError({ status: 0, code: 'network', detail: String(err) })
+  }
+  if (!res.ok && res.status !== 304) {
+    const error = await problemFromResponse(res)
+    if (res.status === 401 && token && !path.startsWith('/auth/login')) {
+      setToken(null)
+      onUnauthorized?.()
+    }
+    throw error
+  }
+  return res
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const res = await send(method, path, opts)
+  let data = undefined as T
+  if (res.status !== 204 && (res.headers.get('Content-Type') ?? '').includes('json')) {
+    data = (await res.json()) as T
+  }
+  return { data, status: res.status, headers: res.headers }
+}
+
+const enc = encodeURIComponent
+
+function ifMatch(version: number | undefined): Record<string, string> {
+  return version === undefined ? {} : { 'If-Match': `"${version}"` }
+}
+
+function listQuery(p: ListParams): Record<string, QueryValue> {
+  return {
+    filter: p.filter,
+    sort: p.sort,
+    limit: p.limit,
+    cursor: p.cursor,
+    fields: p.fields,
+    expand: p.expand,
+    count: p.count ? 'true' : undefined,
+    q: p.q?.trim() || undefined,
+  }
+}
+
+// ---------------------------------------------------------------- endpoints
+
+export const api = {
+  auth: {
+    async login(tenant: string, email: string, password: string): Promise<LoginResponse> {
+      return (await request<LoginResponse>('POST', '/auth/login', { body: { tenant, email, password } })).data
+    },
+    async me(): Promise<MeResponse> {
+      return (await request<MeResponse>('GET', '/auth/me')).data
+    },
+    async updateMe(patch: MePatch): Promise<MeResponse> {
+      return (await request<MeResponse>('PATCH', '/auth/me', { body: patch })).data
+    },
+    async logout(): Promise<void> {
+      await request<void>('POST', '/auth/logout')
+    },
+  },
+
+  meta: {
+    async objects(): Promise<{ data: ObjectMeta[]; version: number }> {
+      return (await request<{ data: ObjectMeta[]; version: number }>('GET', '/meta/objects')).data
+    },
+  },
+
+  users: {
+    async list(): Promise<UserSummary[]> {
+      return (await request<{ data: UserSummary[] }>('GET', '/users')).data.data
+    },
+  },
+
+  records: {
+    async list(object: string, params: ListParams = {}, signal?: AbortSignal): Promise<ListResult> {
+      return (await request<ListResult>('GET', `/records/${enc(object)}`, { query: listQuery(params), signal })).data
+    },
+    async get(object: string, id: string, params: { fields?: string[]; expand?: string[] } = {}): Promise<RecordData> {
+      return (await request<RecordData>('GET', `/records/${enc(object)}/${enc(id)}`, { query: params })).data
+    },
+    async create(object: string, values: Record<string, unknown>): Promise<RecordData> {
+      return (await request<RecordData>('POST', `/records/${enc(object)}`, { body: values })).data
+    },
+    async update(object: string, id: string, values: Record<string, unknown>, version?: number): Promise<RecordData> {
+      return (
+        await request<RecordData>('PATCH', `/records/${enc(object)}/${enc(id)}`, {
+          body: values,
+          headers: ifMatch(version),
+        })
+      ).data
+    },
+    async remove(object: string, id: string, version?: number): Promise<void> {
+      await request<void>('DELETE', `/records/${enc(object)}/${enc(id)}`, { headers: ifMatch(version) })
+    },
+    async restore(object: string, id: string): Promise<RecordData> {
+      return (await request<RecordData>('POST', `/records/${enc(object)}/${enc(id)}/restore`)).data
+    },
+    async bulk(object: string, operations: BulkOperation[]): Promise<{ results: unknown[] }> {
+      return (await request<{ results: unknown[] }>('POST', `/records/${enc(object)}/bulk`, { body: { operations } })).data
+    },
+    async stageHistory(object: string, id: string): Promise<StageHistoryEntry[]> {
+      return (await request<{ data: StageHistoryEntry[] }>('GET', `/records/${enc(object)}/${enc(id)}/stage-history`)).data
+        .data
+    },
+    async aggregate(object: string, params: AggregateParams, signal?: AbortSignal): Promise<AggregateBucket[]> {
+      const query = { group_by: params.group_by, sum: params.sum, filter: params.filter, q: params.q?.trim() || undefined }
+      return (await request<{ data: AggregateBucket[] }>('GET', `/records/${enc(object)}/aggregate`, { query, signal })).data
+        .data
+    },
+    /** The CSV of a list; fetched with the bearer header, so not a plain link. */
+    async exportCsv(object: string, params: ListParams): Promise<{ blob: Blob; filename: string }> {
+      const res = await send('GET', `/records/${enc(object)}/export`, {
+        query: { ...listQuery(params), limit: undefined, cursor: undefined },
+        headers: { Accept: 'text/csv' },
+      })
+      const blob = await res.blob()
+      const disposition = res.headers.get('Content-Disposition') ?? ''
+      const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)
+      return { blob, filename: match ? decodeURIComponent(match[1]) : `${object}.csv` }
+    },
+  },
+
+  views: {
+    async list(object: string): Promise<SavedView[]> {
+      return (await request<{ data: SavedView[] }>('GET', `/views/${enc(object)}`)).data.data
+    },
+    async create(object: string, view: SavedViewInput): Promise<SavedView> {
+      return (await request<SavedView>('POST', `/views/${enc(object)}`, { body: view })).data
+    },
+    async update(object: string, id: string, view: SavedViewInput): Promise<SavedView> {
+      return (await request<SavedView>('PUT', `/views/${enc(object)}/${enc(id)}`, { body: view })).data
+    },
+    async remove(object: string, id: string): Promise<void> {
+      await request<void>('DELETE', `/views/${enc(object)}/${enc(id)}`)
+    },
+  },
+}

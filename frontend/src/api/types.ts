@@ -1,0 +1,256 @@
+// Types of the Tessera HTTP API (docs/api.md). Values are kept exactly as
+// the server sends them: decimals are strings, never JS numbers.
+
+export type Locale = 'zh-CN' | 'en'
+export type Labels = Partial<Record<Locale, string>>
+
+export type FieldType =
+  | 'text'
+  | 'long_text'
+  | 'integer'
+  | 'number'
+  | 'currency'
+  | 'percent'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'multi_picklist'
+  | 'lookup'
+  | 'auto_number'
+
+export interface OptionMeta {
+  api_name: string
+  label?: string
+  labels: Labels
+  color?: string
+  order?: number
+  active?: boolean
+  probability?: number
+  forecast_category?: 'pipeline' | 'best_case' | 'commit' | 'closed_won' | 'closed_lost'
+}
+
+export interface FieldMeta {
+  api_name: string
+  type: FieldType
+  label?: string
+  labels: Labels
+  description?: string
+  help_text?: Labels
+  required?: boolean
+  unique?: boolean
+  indexed?: boolean
+  active?: boolean
+  standard?: boolean
+  default?: unknown
+  max_length?: number
+  min_length?: number
+  min?: number | string
+  max?: number | string
+  precision?: number
+  scale?: number
+  currency_code?: string
+  currency_field?: string
+  options?: OptionMeta[]
+  pipeline?: { labels: Labels; probability_field?: string } | null
+  target?: string
+  on_delete?: 'restrict' | 'set_null' | 'cascade'
+  pattern?: string
+}
+
+export interface PipelineMeta {
+  field: string
+  labels: Labels
+  probability_field?: string
+  stages: OptionMeta[]
+}
+
+export interface LayoutFieldRef {
+  field: string
+  read_only?: boolean
+  required?: boolean
+}
+
+export interface LayoutSection {
+  labels: Labels
+  columns: 1 | 2
+  fields: LayoutFieldRef[]
+}
+
+export interface RelatedListMeta {
+  object: string
+  field: string
+  labels?: Labels
+  columns: string[]
+  limit?: number
+}
+
+export interface LayoutMeta {
+  api_name: string
+  labels: Labels
+  default?: boolean
+  sections: LayoutSection[]
+  related_lists: RelatedListMeta[]
+}
+
+export interface ViewColumn {
+  field: string
+  width?: number | null
+}
+
+export interface ListViewMeta {
+  api_name: string
+  labels: Labels
+  default?: boolean
+  columns: ViewColumn[]
+  filter?: string
+  sort?: string
+}
+
+export interface ObjectMeta {
+  api_name: string
+  label?: string
+  plural_label?: string
+  labels: Labels
+  plural_labels?: Labels
+  description?: string
+  icon?: string
+  name_field: string
+  standard?: boolean
+  fields: FieldMeta[]
+  pipelines?: PipelineMeta[] | null
+  layouts?: LayoutMeta[] | null
+  list_views?: ListViewMeta[] | null
+}
+
+export interface UserSummary {
+  id: string
+  email: string
+  name: string
+  role: 'admin' | 'member' | string
+  locale?: string | null
+  time_zone?: string | null
+}
+
+export interface TenantSummary {
+  id: string
+  key: string
+  name: string
+  locale?: string
+  time_zone?: string
+  currency?: string
+  metadata_version?: number
+}
+
+export interface LoginResponse {
+  token: string
+  expires_in: number
+  user: UserSummary
+  tenant: TenantSummary
+}
+
+export interface MeResponse {
+  user: UserSummary
+  tenant: TenantSummary
+}
+
+export interface MePatch {
+  name?: string
+  locale?: Locale
+  time_zone?: string
+}
+
+/** A record as the API returns it: system fields plus one key per field. */
+export interface RecordData {
+  id: string
+  version: number
+  owner_id?: string | null
+  created_at?: string
+  created_by?: string
+  updated_at?: string
+  updated_by?: string
+  deleted_at?: string | null
+  expand?: Record<string, RecordData | null>
+  [field: string]: unknown
+}
+
+export interface ListParams {
+  filter?: string
+  sort?: string
+  limit?: number
+  cursor?: string | null
+  fields?: string[]
+  expand?: string[]
+  count?: boolean
+  q?: string
+}
+
+export interface ListResult {
+  data: RecordData[]
+  next_cursor: string | null
+  total?: number
+}
+
+export interface BulkOperation {
+  op: 'create' | 'update' | 'delete'
+  id?: string
+  values?: Record<string, unknown>
+  version?: number
+}
+
+export interface StageHistoryEntry {
+  field: string
+  stage: string
+  from_stage: string | null
+  entered_at: string
+  left_at: string | null
+  entered_by: string | null
+  left_by: string | null
+}
+
+export interface AggregateBucket {
+  key: string | null
+  count: number
+  sum: string | null
+}
+
+export interface AggregateParams {
+  group_by: string
+  sum?: string
+  filter?: string
+  q?: string
+}
+
+export interface SavedView {
+  id: string
+  name: string
+  shared: boolean
+  owner_id: string
+  mine: boolean
+  columns: ViewColumn[]
+  filter: string
+  sort: string
+}
+
+export type SavedViewInput = Omit<SavedView, 'id' | 'owner_id' | 'mine'>
+
+export interface ProblemFieldError {
+  field: string
+  code: string
+  message: string
+  position?: number
+}
+
+export interface ProblemBody {
+  type?: string
+  title?: string
+  status: number
+  code: string
+  detail?: string
+  errors?: ProblemFieldError[]
+  position?: number
+  rows?: string[]
+}
