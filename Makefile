@@ -10,12 +10,25 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run build test test-short bench fuzz lint fmt clean
+.PHONY: run build frontend test test-go test-frontend test-short bench fuzz lint fmt clean
 
 run: build
 	./$(BIN) serve --demo
 
-build:
+# The web app is built into frontend/dist (embedded by the Go binary) when
+# its sources changed; `npm ci` runs when the lock file changed.
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+build: frontend/dist/index.html
 	$(GO) build -o $(BIN) ./cmd/tessera
 
 test:

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -10,6 +11,7 @@ import (
 	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/engine/savedview"
+	"github.com/tessera-crm/tessera/frontend"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/identity/identityapi"
 	"github.com/tessera-crm/tessera/metadata/metaapi"
@@ -23,7 +25,15 @@ func (a *App) routes() *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(httpx.RequestID(), httpx.Recovery(a.Log), httpx.Logger(a.Log), httpx.BodyLimit(a.Config.BodyLimit))
-	r.NoRoute(httpx.NoRoute)
+	app := frontend.Handler()
+	r.NoRoute(func(c *gin.Context) {
+		// Unknown API paths are API errors; everything else is the web app.
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			httpx.NoRoute(c)
+			return
+		}
+		app.ServeHTTP(c.Writer, c.Request)
+	})
 	r.NoMethod(httpx.NoMethod)
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
