@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
@@ -92,6 +94,16 @@ func selectList(sc *scope, alias string, cols []column) string {
 		b.WriteString(sc.q(c.name))
 	}
 	return b.String()
+}
+
+// queryRecords runs a statement whose rows are cols.
+func queryRecords(conn *gorm.DB, cols []column, q string, args ...any) ([]Record, error) {
+	rows, err := conn.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return scanRecords(rows, cols)
 }
 
 // scanRecords reads every row into API-form records.

@@ -66,12 +66,7 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 	}
 	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) RETURNING %s", sc.table(), strings.Join(quoted, ", "),
 		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "), selectList(sc, "", cols))
-	rows, err := conn.Raw(q, args...).Rows()
-	if err != nil {
-		return nil, mapWriteError(sc, err, prefix)
-	}
-	recs, err := scanRecords(rows, cols)
-	rows.Close()
+	recs, err := queryRecords(conn, cols, q, args...)
 	if err != nil {
 		return nil, mapWriteError(sc, err, prefix)
 	}

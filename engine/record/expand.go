@@ -75,14 +75,9 @@ func (s *Service) expand(ctx context.Context, sc *scope, recs []Record, fields [
 		cols, _ := selection(target, nil)
 		q := fmt.Sprintf("SELECT %s FROM %s WHERE deleted_at IS NULL AND id IN (%s)", selectList(sc, "", cols), sc.tableOf(target.APIName),
 			strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))
-		rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
+		targets, err := queryRecords(s.db.Conn(ctx), cols, q, args...)
 		if err != nil {
 			return fmt.Errorf("expand %s: %w", f.APIName, err)
-		}
-		targets, err := scanRecords(rows, cols)
-		rows.Close()
-		if err != nil {
-			return err
 		}
 		byID := make(map[string]Record, len(targets))
 		for _, t := range targets {

@@ -52,14 +52,9 @@ func (s *Service) Get(ctx context.Context, snap *metadata.Snapshot, object, id s
 		deleted = "IS NOT NULL"
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at %s", selectList(sc, "", cols), sc.table(), deleted)
-	rows, err := s.db.Conn(ctx).Raw(q, id).Rows()
+	recs, err := queryRecords(s.db.Conn(ctx), cols, q, id)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", object, id, err)
-	}
-	recs, err := scanRecords(rows, cols)
-	rows.Close()
-	if err != nil {
-		return nil, err
 	}
 	if len(recs) == 0 {
 		return nil, notFound(object, id)

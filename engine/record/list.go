@@ -127,14 +127,9 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s AS t WHERE %s ORDER BY %s LIMIT %d",
 		selectList(sc, "t", cols), sc.table(), strings.Join(where, " AND "), strings.Join(order, ", "), limit+1)
-	rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
+	recs, err := queryRecords(s.db.Conn(ctx), cols, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", object, err)
-	}
-	recs, err := scanRecords(rows, cols)
-	rows.Close()
-	if err != nil {
-		return nil, err
 	}
 	page := &Page{Data: recs}
 	if page.Data == nil {

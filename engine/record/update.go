@@ -77,12 +77,7 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	}
 	cols, _ := selection(sc.obj, nil)
 	q := fmt.Sprintf("UPDATE %s SET %s WHERE %s RETURNING %s", sc.table(), strings.Join(sets, ", "), where, selectList(sc, "", cols))
-	rows, err := conn.Raw(q, args...).Rows()
-	if err != nil {
-		return nil, mapWriteError(sc, err, prefix)
-	}
-	recs, err := scanRecords(rows, cols)
-	rows.Close()
+	recs, err := queryRecords(conn, cols, q, args...)
 	if err != nil {
 		return nil, mapWriteError(sc, err, prefix)
 	}

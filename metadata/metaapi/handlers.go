@@ -290,16 +290,19 @@ func (h *Handlers) putLayout(c *gin.Context, create bool) {
 		problem.Write(c, err)
 		return
 	}
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
 	for _, x := range snap.Object(c.Param("object")).Layouts {
 		if x.APIName == l.APIName {
-			c.JSON(status, x)
+			c.JSON(putStatus(create), x)
 			return
 		}
 	}
+}
+
+func putStatus(create bool) int {
+	if create {
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 // DeleteLayout removes a layout.
@@ -344,13 +347,9 @@ func (h *Handlers) putListView(c *gin.Context, create bool) {
 		problem.Write(c, err)
 		return
 	}
-	status := http.StatusOK
-	if create {
-		status = http.StatusCreated
-	}
 	for _, x := range snap.Object(c.Param("object")).ListViews {
 		if x.APIName == v.APIName {
-			c.JSON(status, x)
+			c.JSON(putStatus(create), x)
 			return
 		}
 	}
