@@ -50,13 +50,3 @@ func TestOpportunityValues_AreAcceptedByTheEngine(t *testing.T) {
 		t.Fatalf("seeded %d opportunities, last %q", len(seeded.Opportunities), seeded.Opportunities[449])
 	}
 }
-
-func newAppT(t *testing.T, dialect string) *app.App {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: testutil.NewDatabaseURL(t, dialect), LogSQL: true}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	return a
-}

@@ -5,7 +5,8 @@
 # (sales template), 100k opportunities seeded through the records service,
 # then `tessera serve` under 32 clients for create, get and list, then the
 # bare baseline server on the same table for get and list. Prints one table
-# at the end; raw output and server logs stay in bench/results/<time>/.
+# at the end; raw output and server logs stay in bench/results/<time>/
+# (the SQLite database too when BENCH_KEEP_DB is set).
 #
 # Run by hand from anywhere (it is not part of CI or `make bench`); it needs
 # Go, curl, and for PostgreSQL psql reaching BENCH_PG_URL's
@@ -83,6 +84,13 @@ load() { # load LABEL SCENARIO ARGS...: one bounded load run, RESULT kept
 	printf '%s\n' "$report" | awk -F'\t' '$1 == "RESULT"' >>"$results"
 }
 
+{
+	echo "date: $(date -u +%FT%TZ)"
+	echo "commit: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+	echo "cpus: $(nproc)"
+	go version
+} >"$out/env.txt"
+
 log "build"
 go build -o bin/tessera ./cmd/tessera
 go build -o bin/bench-seed ./bench/cmd/seed
@@ -138,6 +146,11 @@ run_dialect() {
 	load "$dialect baseline" get "${base[@]}" -ids-file "$out/ids-$dialect.txt"
 	load "$dialect baseline" list "${base[@]}"
 	stop "$baseline"
+	head -1 "$out/baseline-$dialect.log" >>"$out/env.txt"
+	gzip -f "$out/tessera-$dialect.log"
+	if [[ $dialect == sqlite && -z ${BENCH_KEEP_DB:-} ]]; then
+		rm -rf "$out/sqlite"
+	fi
 }
 
 for d in $dialects; do
@@ -145,6 +158,7 @@ for d in $dialects; do
 done
 
 log "results ($clients clients, $duration per run, $opportunities seeded opportunities; raw output in $out)"
+cat "$out/env.txt"
 {
 	printf 'target\tscenario\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tresponses\terrors\tnon-2xx\n'
 	awk -F'\t' '{ printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $2, $3, $8, $9, $10, $11, $12, $5, $6, $7 }' "$results"

@@ -42,6 +42,7 @@ import (
 type store interface {
 	get(ctx context.Context, id string) (map[string]any, error)
 	list(ctx context.Context) ([]map[string]any, error)
+	version(ctx context.Context) string
 	close()
 }
 
@@ -96,7 +97,7 @@ func main() {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	log.Printf("baseline listening on %s, table %s", *addr, p.table)
+	log.Printf("baseline on %s, table %s, %s", *addr, p.table, st.version(ctx))
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatalf("baseline: %v", err)
 	}
@@ -171,6 +172,14 @@ func openPostgres(ctx context.Context, dbURL string, p params) (*pgStore, error)
 }
 
 func (s *pgStore) close() { s.pool.Close() }
+
+func (s *pgStore) version(ctx context.Context) string {
+	var v string
+	if err := s.pool.QueryRow(ctx, "SHOW server_version").Scan(&v); err != nil {
+		return "PostgreSQL (version unknown: " + err.Error() + ")"
+	}
+	return "PostgreSQL " + v
+}
 
 func (s *pgStore) get(ctx context.Context, id string) (map[string]any, error) {
 	rows, err := s.pool.Query(ctx, s.getSQL, id)
@@ -283,6 +292,14 @@ func openSQLite(ctx context.Context, path string, p params) (*sqliteStore, error
 }
 
 func (s *sqliteStore) close() { _ = s.db.Close() }
+
+func (s *sqliteStore) version(ctx context.Context) string {
+	var v string
+	if err := s.db.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&v); err != nil {
+		return "SQLite (version unknown: " + err.Error() + ")"
+	}
+	return "SQLite " + v + " (glebarez/go-sqlite)"
+}
 
 func (s *sqliteStore) get(ctx context.Context, id string) (map[string]any, error) {
 	rows, err := s.db.QueryContext(ctx, s.getSQL, id)

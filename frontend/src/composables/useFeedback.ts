@@ -2,6 +2,8 @@
 import { ElMessage, ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message/style/css'
 import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/button/style/css'
+import 'element-plus/es/components/input/style/css'
 import { useI18n } from 'vue-i18n'
 import { ApiError } from '@/api/client'
 
@@ -78,14 +80,14 @@ export function useFeedback() {
 
   async function prompt(title: string, label: string, initial = '', placeholder = ''): Promise<string | null> {
     try {
-      const res = await ElMessageBox.prompt(label, title, {
+      const res = (await ElMessageBox.prompt(label, title, {
         inputValue: initial,
         inputPlaceholder: placeholder,
         confirmButtonText: t('common.action.save'),
         cancelButtonText: t('common.action.cancel'),
         inputValidator: (v: string) => (v && v.trim() ? true : t('workspace.view.nameRequired')),
-      })
-      return typeof res === 'object' && 'value' in res ? res.value.trim() : null
+      })) as { value: string }
+      return res.value.trim()
     } catch {
       return null
     }

@@ -1,0 +1,14 @@
+// Forget everything of the previous session (after sign-out or expiry).
+import { useSessionStore } from './session'
+import { useMetadataStore } from './metadata'
+import { useUsersStore } from './users'
+import { useViewsStore } from './views'
+import { clearRecordCache } from '@/composables/useRecordCache'
+
+export function resetSessionState(): void {
+  useSessionStore().clear()
+  useMetadataStore().reset()
+  useUsersStore().reset()
+  useViewsStore().reset()
+  clearRecordCache()
+}
