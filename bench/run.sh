@@ -3,9 +3,9 @@
 #
 # For SQLite and PostgreSQL in turn: a fresh database, the bench tenant
 # (sales template), 100k opportunities seeded through the records service,
-# then `tessera serve` under 32 clients for create, get and list, then the
-# bare baseline server on the same table for get and list. Prints one table
-# at the end; raw output and server logs stay in bench/results/<time>/
+# then `tessera serve` under 32 clients for create, get and list, and the
+# bare baseline server on the same table for get and list (get and list
+# alternate between the two, three rounds). Prints two tables at the end; raw output and server logs stay in bench/results/<time>/
 # (the SQLite database too when BENCH_KEEP_DB is set).
 #
 # Run by hand from anywhere (it is not part of CI or `make bench`); it needs
@@ -14,7 +14,8 @@
 #   BENCH_DIALECTS       "sqlite postgres"
 #   BENCH_PG_URL         postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 #   BENCH_OPPORTUNITIES  100000      BENCH_ACCOUNTS 1000
-#   BENCH_CLIENTS        32          BENCH_DURATION 10s
+#   BENCH_CLIENTS        32          BENCH_DURATION 10s (per run)
+#   BENCH_ROUNDS         3 (get and list alternate API/baseline this often)
 #   BENCH_PORT           18080       BENCH_BASELINE_PORT 18090
 set -euo pipefail
 
@@ -25,6 +26,7 @@ pg_url=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 opportunities=${BENCH_OPPORTUNITIES:-100000}
 accounts=${BENCH_ACCOUNTS:-1000}
 clients=${BENCH_CLIENTS:-32}
+rounds=${BENCH_ROUNDS:-3}
 duration=${BENCH_DURATION:-10s}
 port=${BENCH_PORT:-18080}
 baseline_port=${BENCH_BASELINE_PORT:-18090}
@@ -120,31 +122,33 @@ run_dialect() {
 		psql "$db_url" -qc "VACUUM ANALYZE"
 	fi
 
-	log "$dialect: tessera serve"
+	log "$dialect: tessera serve and the baseline"
 	ADDR=127.0.0.1:$port "$root/bin/tessera" serve 2>>"$out/tessera-$dialect.log" &
 	local server=$!
 	pids+=("$server")
+	"$root/bin/bench-baseline" -database-url "$db_url" -addr "127.0.0.1:$baseline_port" 2>>"$out/baseline-$dialect.log" &
+	local baseline=$!
+	pids+=("$baseline")
 	wait_http "http://127.0.0.1:$port/readyz"
+	wait_http "http://127.0.0.1:$baseline_port/api/v1/records/opportunity"
 	local token
 	token=$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
 		-d '{"tenant":"bench","email":"admin@bench.local","password":"bench-pass-123"}' |
 		sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 	[[ -n $token ]] || { echo "login failed" >&2; return 1; }
 
-	local api=(-url "http://127.0.0.1:$port" -token "$token")
-	load "$dialect api" create "${api[@]}"
-	load "$dialect api" get "${api[@]}" -ids-file "$out/ids-$dialect.txt"
-	load "$dialect api" list "${api[@]}"
+	local api=(-url "http://127.0.0.1:$port" -token "$token") base=(-url "http://127.0.0.1:$baseline_port")
+	local ids=(-ids-file "$out/ids-$dialect.txt")
+	load "$dialect api r1" create "${api[@]}"
+	# The API and the baseline take turns, so that a change in the machine's
+	# background load hits both sides of a ratio alike.
+	for r in $(seq 1 "$rounds"); do
+		load "$dialect api r$r" get "${api[@]}" "${ids[@]}"
+		load "$dialect baseline r$r" get "${base[@]}" "${ids[@]}"
+		load "$dialect api r$r" list "${api[@]}"
+		load "$dialect baseline r$r" list "${base[@]}"
+	done
 	stop "$server"
-
-	log "$dialect: baseline"
-	"$root/bin/bench-baseline" -database-url "$db_url" -addr "127.0.0.1:$baseline_port" 2>>"$out/baseline-$dialect.log" &
-	local baseline=$!
-	pids+=("$baseline")
-	wait_http "http://127.0.0.1:$baseline_port/api/v1/records/opportunity"
-	local base=(-url "http://127.0.0.1:$baseline_port")
-	load "$dialect baseline" get "${base[@]}" -ids-file "$out/ids-$dialect.txt"
-	load "$dialect baseline" list "${base[@]}"
 	stop "$baseline"
 	head -1 "$out/baseline-$dialect.log" >>"$out/env.txt"
 	gzip -f "$out/tessera-$dialect.log"
@@ -166,14 +170,28 @@ cat "$out/env.txt"
 
 echo
 {
-	printf 'database\tscenario\tapi req/s\tbaseline req/s\tapi/baseline (target >= 0.6)\n'
+	printf 'database\tscenario\tapi req/s (median)\tbaseline req/s (median)\tapi/baseline per round\tmedian (target >= 0.6)\n'
 	awk -F'\t' '
-		{ split($2, w, " "); rps[w[1] SUBSEP w[2] SUBSEP $3] = $8; seen[w[1]] = 1 }
+		function median(s,   a, n, i, j, t) {
+			n = split(s, a, " ")
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		$3 == "get" || $3 == "list" {
+			split($2, w, " "); k = w[1] SUBSEP $3
+			rps[k SUBSEP w[2] SUBSEP w[3]] = $8; rounds[k] = rounds[k] " " w[3]; keys[k] = 1
+			if (w[2] == "api") api[k] = api[k] " " $8; else base[k] = base[k] " " $8
+		}
 		END {
-			for (d in seen) for (i = 1; i <= 2; i++) {
-				s = (i == 1) ? "get" : "list"
-				a = rps[d SUBSEP "api" SUBSEP s]; b = rps[d SUBSEP "baseline" SUBSEP s]
-				if (a != "" && b != "" && b > 0) printf "%s\t%s\t%s\t%s\t%.2f\n", d, s, a, b, a / b
+			for (k in keys) {
+				split(k, kk, SUBSEP); ratios = ""
+				n = split(rounds[k], r, " ")
+				for (i = 1; i <= n; i++) {
+					a = rps[k SUBSEP "api" SUBSEP r[i]]; b = rps[k SUBSEP "baseline" SUBSEP r[i]]
+					if (a == "" || b == "" || b == 0 || seen[k, r[i]]++) continue
+					ratios = ratios sprintf(" %.2f", a / b)
+				}
+				printf "%s\t%s\t%.0f\t%.0f\t%s\t%.2f\n", kk[1], kk[2], median(api[k]), median(base[k]), substr(ratios, 2), median(ratios)
 			}
 		}' "$results" | sort
 } | column -t -s $'\t' | tee -a "$out/table.txt"

@@ -73,10 +73,13 @@ type Seeded struct {
 }
 
 // Seed creates accounts, then opportunities spread over them, through the
-// records service in atomic batches of record.MaxBulk; workers batches run
-// at a time (SQLite serializes writers, so more than one only helps on
-// PostgreSQL). The data is deterministic for a seed.
+// records service in atomic batches of record.MaxBulk, with up to workers
+// batches in flight (SQLite serializes writers, so more than one only helps
+// on PostgreSQL). The data is deterministic for a seed.
 func (s *Session) Seed(accounts, opportunities, workers int, seed uint64) (*Seeded, error) {
+	if opportunities > 0 && accounts < 1 {
+		return nil, fmt.Errorf("seed: opportunities need at least one account")
+	}
 	out := &Seeded{}
 	var err error
 	out.Accounts, err = s.createAll("account", accounts, workers, seed, func(r *rand.Rand, i int) map[string]any {

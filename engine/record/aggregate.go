@@ -21,11 +21,20 @@ type AggregateQuery struct {
 	Q       string
 }
 
-// Group is one group's count and, when asked, the exact sum.
+// Group is one group's count and, when asked, the exact sum. Sums of a
+// currency field come per currency in Sums (amounts in different currencies
+// are never added up); Sum is set when the group has one currency only.
 type Group struct {
-	Key   any     `json:"key"`
-	Count int64   `json:"count"`
-	Sum   *string `json:"sum"`
+	Key   any           `json:"key"`
+	Count int64         `json:"count"`
+	Sum   *string       `json:"sum"`
+	Sums  []CurrencySum `json:"sums,omitempty"`
+}
+
+// CurrencySum is the sum of one currency's amounts.
+type CurrencySum struct {
+	Currency string `json:"currency"`
+	Sum      string `json:"sum"`
 }
 
 var groupable = map[string]bool{metadata.TypePicklist: true, metadata.TypeBoolean: true, metadata.TypeLookup: true}
@@ -71,8 +80,15 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 		where = append(where, search)
 		args = append(args, searchArgs...)
 	}
-	q := fmt.Sprintf("SELECT %s, COUNT(*), %s FROM %s AS t WHERE %s GROUP BY %s ORDER BY %s",
-		groupCol, selectSum, sc.table(), strings.Join(where, " AND "), groupCol, groupCol)
+	// A currency held per record splits each group by currency.
+	currencyCol := "NULL"
+	groupCols := groupCol
+	if sf != nil && sf.Type == metadata.TypeCurrency && sf.CurrencyField != "" {
+		currencyCol = "t." + sc.q(sf.CurrencyField)
+		groupCols += ", " + currencyCol
+	}
+	q := fmt.Sprintf("SELECT %s, %s, COUNT(*), %s FROM %s AS t WHERE %s GROUP BY %s ORDER BY %s",
+		groupCol, currencyCol, selectSum, sc.table(), strings.Join(where, " AND "), groupCols, groupCols)
 	rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("aggregate %s: %w", object, err)
@@ -80,22 +96,50 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 	defer rows.Close()
 	out := []Group{}
 	for rows.Next() {
-		var key, sum any
-		var g Group
-		if err := rows.Scan(&key, &g.Count, &sum); err != nil {
+		var key, currency, sum any
+		var count int64
+		if err := rows.Scan(&key, &currency, &count, &sum); err != nil {
 			return nil, fmt.Errorf("aggregate %s: %w", object, err)
 		}
-		g.Key = gf.Output(key)
+		k := gf.Output(key)
 		if gf.Type == metadata.TypeLookup || aq.GroupBy == "owner_id" {
-			g.Key = metadata.OutputValue(sqldialect.KindUUID, 0, key)
+			k = metadata.OutputValue(sqldialect.KindUUID, 0, key)
 		}
-		if sf != nil && sum != nil {
-			v := sumValue(s.db.Dialect.Name(), sf, sum)
-			g.Sum = &v
+		if len(out) == 0 || fmt.Sprint(out[len(out)-1].Key) != fmt.Sprint(k) || (out[len(out)-1].Key == nil) != (k == nil) {
+			out = append(out, Group{Key: k})
 		}
-		out = append(out, g)
+		g := &out[len(out)-1]
+		g.Count += count
+		if sf == nil || sum == nil {
+			continue
+		}
+		v := sumValue(s.db.Dialect.Name(), sf, sum)
+		if sf.Type == metadata.TypeCurrency {
+			g.Sums = append(g.Sums, CurrencySum{Currency: currencyOf(snap, sf, currency), Sum: v})
+		}
+		g.Sum = &v
+	}
+	for i := range out {
+		if len(out[i].Sums) > 1 {
+			out[i].Sum = nil
+		}
 	}
 	return out, rows.Err()
+}
+
+// currencyOf names the currency of a sum: the record's currency field, the
+// field's fixed code, or the tenant's corporate currency.
+func currencyOf(snap *metadata.Snapshot, f *metadata.Field, recordCurrency any) string {
+	if s, ok := recordCurrency.(string); ok && s != "" {
+		return s
+	}
+	if b, ok := recordCurrency.([]byte); ok && len(b) > 0 {
+		return string(b)
+	}
+	if f.CurrencyCode != "" {
+		return f.CurrencyCode
+	}
+	return snap.Tenant.Currency
 }
 
 func scaleOf(f *metadata.Field) int {

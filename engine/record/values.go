@@ -101,7 +101,7 @@ func prepareWrite(obj *metadata.Object, input map[string]any, create bool, pathP
 				fail(problem.FieldError{Field: name, Code: problem.CodeInvalidType, Message: "owner_id must be a user id (UUID)"})
 				continue
 			}
-			p.sets = append(p.sets, assignment{name: name, value: s})
+			p.put(assignment{name: name, value: s})
 			continue
 		}
 		if _, sys := isSystem(name); sys {
@@ -126,7 +126,7 @@ func prepareWrite(obj *metadata.Object, input map[string]any, create bool, pathP
 				fail(problem.FieldError{Field: name, Code: problem.CodeRequired, Message: fmt.Sprintf("%s is required", name)})
 				continue
 			}
-			p.sets = append(p.sets, assignment{field: f, name: name})
+			p.put(assignment{field: f, name: name})
 			continue
 		}
 		v, fe := f.Kind().Coerce(f, raw)
@@ -139,7 +139,7 @@ func prepareWrite(obj *metadata.Object, input map[string]any, create bool, pathP
 			continue
 		}
 		a := assignment{field: f, name: name, value: v}
-		p.sets = append(p.sets, a)
+		p.put(a)
 		if f.Type == metadata.TypeLookup {
 			p.lookups = append(p.lookups, a)
 		}
@@ -159,9 +159,12 @@ func prepareWrite(obj *metadata.Object, input map[string]any, create bool, pathP
 			if _, given := input[f.APIName]; given || !f.Active || f.Type == metadata.TypeAutoNumber {
 				continue
 			}
+			if _, derived := p.value(f.APIName); derived {
+				continue // set from another field's input (a currency code)
+			}
 			if dv := f.DefaultValue(); dv != nil {
 				a := assignment{field: f, name: f.APIName, value: dv}
-				p.sets = append(p.sets, a)
+				p.put(a)
 				if f.Pipeline != nil {
 					p.stages = append(p.stages, a)
 				}

@@ -104,10 +104,18 @@ func TestRecords_QuickSearchAggregateAndExport(t *testing.T) {
 		if sums["proposal"] != "1000000.30" || sums["negotiation"] != "99999999999.99" || counts["proposal"] != "2" || counts["qualification"] != "1" {
 			t.Fatalf("aggregate: counts %v sums %v (sums must be exact)", counts, sums)
 		}
+		// Amounts in different currencies are summed per currency, never together.
+		create(t, s, tok, "opportunity", map[string]any{"name": "usd deal", "account_id": acct["id"], "close_date": "2026-06-30",
+			"stage": "proposal", "amount": map[string]any{"amount": "5.00", "currency": "USD"}})
+		agg = s.Do(t, "GET", "/api/v1/records/opportunity/aggregate?group_by=stage&sum=amount&filter="+url.QueryEscape(`stage == "proposal"`), tok, nil).Expect(t, 200).JSON(t)
+		g := agg["data"].([]any)[0].(map[string]any)
+		if str(g["count"]) != "3" || g["sum"] != nil || toJSON(g["sums"]) != `[{"currency":"CNY","sum":"1000000.30"},{"currency":"USD","sum":"5.00"}]` {
+			t.Fatalf("mixed currencies: %s", toJSON(g))
+		}
 		s.Do(t, "GET", "/api/v1/records/opportunity/aggregate?group_by=amount", tok, nil).Expect(t, 400)
 		s.Do(t, "GET", "/api/v1/records/opportunity/aggregate?group_by=stage&sum=name", tok, nil).Expect(t, 400)
 
-		r := s.Do(t, "GET", "/api/v1/records/opportunity/export?sort=name&fields=name,stage,amount&filter="+url.QueryEscape(`stage == "proposal"`), tok, nil).Expect(t, 200)
+		r := s.Do(t, "GET", "/api/v1/records/opportunity/export?sort=name&fields=name,stage,amount&filter="+url.QueryEscape(`stage == "proposal" && currency == "CNY"`), tok, nil).Expect(t, 200)
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(r.Body), "\uFEFF") {
 			t.Fatalf("export headers/BOM: %q", r.Header.Get("Content-Type"))
 		}
@@ -170,7 +178,12 @@ func TestUsers_AdminManagesUsers(t *testing.T) {
 		s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"email": "rep@acme.test"}).Expect(t, 409)
 		s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"email": "x@acme.test", "role": "owner"}).Expect(t, 400)
 		rep := s.Login(t, "acme", "rep@acme.test", pw)
-		s.Do(t, "GET", "/api/v1/users", rep, nil).Expect(t, 403)
+		// Members read the directory (to show owners), without roles.
+		dir := s.Do(t, "GET", "/api/v1/users", rep, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(dir) != 2 || dir[0].(map[string]any)["role"] != nil {
+			t.Fatalf("member directory: %v", dir)
+		}
+		s.Do(t, "POST", "/api/v1/users", rep, map[string]any{"email": "x@acme.test"}).Expect(t, 403)
 		// The user changes their own language.
 		me := s.Do(t, "PATCH", "/api/v1/auth/me", rep, map[string]any{"locale": "zh-CN", "time_zone": "Europe/Berlin"}).Expect(t, 200).JSON(t)
 		if me["user"].(map[string]any)["locale"] != "zh-CN" || me["user"].(map[string]any)["time_zone"] != "Europe/Berlin" {

@@ -32,6 +32,8 @@ func (a *App) routes() *gin.Engine {
 			httpx.NoRoute(c)
 			return
 		}
+		// NoRoute preset 404; the app's pages are found.
+		c.Status(http.StatusOK)
 		app.ServeHTTP(c.Writer, c.Request)
 	})
 	r.NoMethod(httpx.NoMethod)
@@ -86,8 +88,8 @@ func (a *App) routes() *gin.Engine {
 	member.PUT("/views/:object/:id", views.Update)
 	member.DELETE("/views/:object/:id", views.Delete)
 
+	member.GET("/users", auth.ListUsers)
 	users := member.Group("/users", httpx.RequireAdmin())
-	users.GET("", auth.ListUsers)
 	users.POST("", auth.CreateUser)
 	users.PATCH("/:id", auth.UpdateUser)
 	users.POST("/:id/reset-password", auth.ResetPassword)

@@ -19,6 +19,22 @@ import type {
   StageHistoryEntry,
   UserSummary,
 } from './types'
+import type {
+  AdminUser,
+  FieldInput,
+  FieldMeta,
+  FieldPatch,
+  FieldType,
+  LayoutInput,
+  LayoutMeta,
+  ListViewInput,
+  ListViewMeta,
+  NewUserInput,
+  NewUserResult,
+  ObjectInput,
+  ObjectPatch,
+  UserPatch,
+} from './types'
 
 export const API_BASE = '/api/v1'
 const TOKEN_KEY = 'tessera.token'
@@ -226,6 +242,21 @@ function listQuery(p: ListParams): Record<string, QueryValue> {
   }
 }
 
+/** The file name of a download: RFC 5987 `filename*` first, then `filename`. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim())
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)
+  return plain ? plain[1].trim() : fallback
+}
+
 // ---------------------------------------------------------------- endpoints
 
 export const api = {
@@ -299,9 +330,7 @@ export const api = {
         headers: { Accept: 'text/csv' },
       })
       const blob = await res.blob()
-      const disposition = res.headers.get('Content-Disposition') ?? ''
-      const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)
-      return { blob, filename: match ? decodeURIComponent(match[1]) : `${object}.csv` }
+      return { blob, filename: attachmentName(res.headers.get('Content-Disposition'), `${object}.csv`) }
     },
   },
 
@@ -317,6 +346,65 @@ export const api = {
     },
     async remove(object: string, id: string): Promise<void> {
       await request<void>('DELETE', `/views/${enc(object)}/${enc(id)}`)
+    },
+  },
+
+  /** Setup (admins): objects, fields, layouts, list views, users. */
+  admin: {
+    async fieldTypes(): Promise<FieldType[]> {
+      return (await request<{ data: FieldType[] }>('GET', '/meta/field-types')).data.data
+    },
+    async object(object: string): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('GET', `/meta/objects/${enc(object)}`)).data
+    },
+    async createObject(input: ObjectInput): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('POST', '/meta/objects', { body: input })).data
+    },
+    async updateObject(object: string, patch: ObjectPatch): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('PATCH', `/meta/objects/${enc(object)}`, { body: patch })).data
+    },
+    async deleteObject(object: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}`)
+    },
+    async createField(object: string, field: FieldInput): Promise<FieldMeta> {
+      return (await request<FieldMeta>('POST', `/meta/objects/${enc(object)}/fields`, { body: field })).data
+    },
+    async updateField(object: string, field: string, patch: FieldPatch): Promise<FieldMeta> {
+      return (await request<FieldMeta>('PATCH', `/meta/objects/${enc(object)}/fields/${enc(field)}`, { body: patch })).data
+    },
+    async deleteField(object: string, field: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/fields/${enc(field)}`)
+    },
+    async createLayout(object: string, layout: LayoutInput): Promise<LayoutMeta> {
+      return (await request<LayoutMeta>('POST', `/meta/objects/${enc(object)}/layouts`, { body: layout })).data
+    },
+    async replaceLayout(object: string, name: string, layout: LayoutInput): Promise<LayoutMeta> {
+      return (await request<LayoutMeta>('PUT', `/meta/objects/${enc(object)}/layouts/${enc(name)}`, { body: layout })).data
+    },
+    async deleteLayout(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/layouts/${enc(name)}`)
+    },
+    async createListView(object: string, view: ListViewInput): Promise<ListViewMeta> {
+      return (await request<ListViewMeta>('POST', `/meta/objects/${enc(object)}/list-views`, { body: view })).data
+    },
+    async replaceListView(object: string, name: string, view: ListViewInput): Promise<ListViewMeta> {
+      return (await request<ListViewMeta>('PUT', `/meta/objects/${enc(object)}/list-views/${enc(name)}`, { body: view })).data
+    },
+    async deleteListView(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/list-views/${enc(name)}`)
+    },
+    async users(): Promise<AdminUser[]> {
+      return (await request<{ data: AdminUser[] }>('GET', '/users')).data.data
+    },
+    async createUser(input: NewUserInput): Promise<NewUserResult> {
+      return (await request<NewUserResult>('POST', '/users', { body: input })).data
+    },
+    async updateUser(id: string, patch: UserPatch): Promise<AdminUser> {
+      return (await request<AdminUser>('PATCH', `/users/${enc(id)}`, { body: patch })).data
+    },
+    /** Without a password the server generates one and returns it (once). */
+    async resetPassword(id: string, password?: string): Promise<{ password?: string }> {
+      return (await request<{ password?: string }>('POST', `/users/${enc(id)}/reset-password`, { body: password ? { password } : {} })).data
     },
   },
 }

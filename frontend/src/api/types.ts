@@ -242,6 +242,8 @@ export interface ProblemFieldError {
   code: string
   message: string
   position?: number
+  /** not_convertible: ids of the records whose values block a type change. */
+  rows?: string[]
 }
 
 export interface ProblemBody {
@@ -253,4 +255,98 @@ export interface ProblemBody {
   errors?: ProblemFieldError[]
   position?: number
   rows?: string[]
+}
+
+// ---------------------------------------------------------------- admin (setup)
+
+export type ForecastCategory = NonNullable<OptionMeta['forecast_category']>
+export type OnDelete = NonNullable<FieldMeta['on_delete']>
+
+/** POST /meta/objects. */
+export interface ObjectInput {
+  api_name: string
+  labels: Labels
+  plural_labels?: Labels
+  description?: string
+  icon?: string
+  name_field?: string
+  fields?: FieldInput[]
+}
+
+/** PATCH /meta/objects/{object}. */
+export interface ObjectPatch {
+  labels?: Labels
+  plural_labels?: Labels
+  description?: string
+  icon?: string
+  name_field?: string
+}
+
+/** A field as POST /meta/objects/{object}/fields takes it (decimals as strings). */
+export interface FieldInput {
+  api_name: string
+  type: FieldType
+  labels: Labels
+  description?: string
+  help_text?: Labels
+  required?: boolean
+  unique?: boolean
+  indexed?: boolean
+  default?: unknown
+  max_length?: number
+  min_length?: number
+  min?: string
+  max?: string
+  precision?: number
+  scale?: number
+  currency_code?: string
+  currency_field?: string
+  options?: OptionMeta[]
+  pipeline?: { labels?: Labels; probability_field?: string } | null
+  target?: string
+  on_delete?: OnDelete
+  pattern?: string
+}
+
+/** PATCH /meta/objects/{object}/fields/{field}: a JSON merge patch (null removes). */
+export type FieldPatch = { [K in keyof FieldInput | 'active']?: unknown }
+
+/** POST/PUT /meta/objects/{object}/layouts. */
+export type LayoutInput = LayoutMeta
+
+/** POST/PUT /meta/objects/{object}/list-views. */
+export type ListViewInput = ListViewMeta
+
+export type UserStatus = 'active' | 'inactive'
+
+/** A user as the admin list shows it. */
+export interface AdminUser {
+  id: string
+  email: string
+  name: string
+  role: 'admin' | 'member'
+  status: UserStatus
+  locale?: string | null
+  time_zone?: string | null
+  created_at?: string
+  updated_at?: string
+}
+
+export interface NewUserInput {
+  email: string
+  name: string
+  role: 'admin' | 'member'
+  password?: string
+}
+
+/** POST /users: the password is there only when the server generated it (shown once). */
+export interface NewUserResult {
+  user: AdminUser
+  password?: string
+}
+
+export interface UserPatch {
+  name?: string
+  role?: 'admin' | 'member'
+  status?: UserStatus
 }

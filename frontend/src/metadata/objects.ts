@@ -79,8 +79,10 @@ export function lookupsTo(child: ObjectMeta, parent: string): FieldMeta[] {
 
 /** Fields that belong in a list by default: the name, then the first few others. */
 export function defaultColumns(obj: ObjectMeta, count = 6): string[] {
+  // A currency code field shows inside its amount already.
+  const codeFields = new Set(activeFields(obj).map((f) => f.currency_field).filter(Boolean))
   const others = activeFields(obj)
-    .filter((f) => f.api_name !== obj.name_field && f.type !== 'long_text')
+    .filter((f) => f.api_name !== obj.name_field && f.type !== 'long_text' && !codeFields.has(f.api_name))
     .slice(0, count)
     .map((f) => f.api_name)
   return [obj.name_field, ...others]

@@ -29,6 +29,12 @@ export const useMetadataStore = defineStore('metadata', () => {
     return pending
   }
 
+  /** Fetches the metadata again after a change (setup saves call this), so every screen shows it at once. */
+  async function reload(): Promise<void> {
+    if (pending) await pending.catch(() => undefined)
+    return load(true)
+  }
+
   function object(name: string): ObjectMeta | undefined {
     return byName.value.get(name)
   }
@@ -39,5 +45,5 @@ export const useMetadataStore = defineStore('metadata', () => {
     loaded.value = false
   }
 
-  return { objects, version, loaded, byName, load, object, reset }
+  return { objects, version, loaded, byName, load, reload, object, reset }
 })

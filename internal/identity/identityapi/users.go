@@ -15,16 +15,22 @@ func userView(u *identity.User) gin.H {
 		"locale": u.Locale, "time_zone": u.TimeZone, "created_at": u.CreatedAt, "updated_at": u.UpdatedAt}
 }
 
-// ListUsers returns the tenant's users (admins).
+// ListUsers returns the tenant's users: everything for admins; for members
+// the directory they need to show owners (id, name, email, status).
 func (h *Handlers) ListUsers(c *gin.Context) {
 	users, err := h.IDs.ListUsers(c.Request.Context(), httpx.Snapshot(c).Tenant.ID)
 	if err != nil {
 		problem.Write(c, err)
 		return
 	}
+	admin := identity.FromContext(c.Request.Context()).IsAdmin()
 	out := make([]gin.H, len(users))
 	for i := range users {
-		out[i] = userView(&users[i])
+		if admin {
+			out[i] = userView(&users[i])
+		} else {
+			out[i] = gin.H{"id": users[i].ID, "name": users[i].Name, "email": users[i].Email, "status": users[i].Status}
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"data": out})
 }

@@ -1,0 +1,136 @@
+// The client's handling of problem+json, headers and 401s, against a
+// stubbed fetch (the e2e run covers the real server).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { api, ApiError, buildQuery, getToken, setToken, setUnauthorizedHandler } from './client'
+
+function respond(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  return new Response(status === 204 ? null : text, { status, headers })
+}
+
+const fetchMock = vi.fn<typeof fetch>()
+
+beforeEach(() => {
+  fetchMock.mockReset()
+  vi.stubGlobal('fetch', fetchMock)
+  sessionStorage.clear()
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('api client', () => {
+  it('turns problem+json into an ApiError with field errors', async () => {
+    fetchMock.mockResolvedValueOnce(
+      respond(
+        400,
+        {
+          type: 'https://tessera.dev/problems/invalid-type',
+          title: 'Bad Request',
+          status: 400,
+          code: 'invalid_type',
+          detail: 'the record is not valid',
+          errors: [
+            { field: 'amount', code: 'invalid_type', message: 'amount must be a decimal number such as 1234.50' },
+            { field: 'amount', code: 'out_of_range', message: 'second message for the same field' },
+            { field: 'name', code: 'required', message: 'name is required' },
+          ],
+        },
+        { 'Content-Type': 'application/problem+json', 'X-Request-ID': 'req-1' },
+      ),
+    )
+    const err = await api.records.create('opportunity', { amount: 'x' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    const e = err as ApiError
+    expect(e.status).toBe(400)
+    expect(e.code).toBe('invalid_type')
+    expect(e.detail).toBe('the record is not valid')
+    expect(e.requestId).toBe('req-1')
+    expect(e.fieldErrors()).toEqual({
+      amount: 'amount must be a decimal number such as 1234.50',
+      name: 'name is required',
+    })
+  })
+
+  it('reads the position of an invalid filter', async () => {
+    fetchMock.mockResolvedValueOnce(
+      respond(
+        400,
+        { status: 400, code: 'invalid_filter', detail: 'unknown field nope', errors: [{ field: 'filter', code: 'invalid_filter', message: 'unknown field nope', position: 7 }] },
+        { 'Content-Type': 'application/problem+json' },
+      ),
+    )
+    const err = (await api.records.list('opportunity', { filter: 'a > 1 && nope' }).catch((e: unknown) => e)) as ApiError
+    expect(err.code).toBe('invalid_filter')
+    expect(err.position).toBe(7)
+  })
+
+  it('marks a 412 as a version conflict and sends If-Match', async () => {
+    fetchMock.mockResolvedValueOnce(
+      respond(412, { status: 412, code: 'version_conflict', detail: 'changed' }, { 'Content-Type': 'application/problem+json' }),
+    )
+    const err = (await api.records.update('opportunity', 'id1', { stage: 'proposal' }, 3).catch((e: unknown) => e)) as ApiError
+    expect(err.isVersionConflict).toBe(true)
+    const init = fetchMock.mock.calls[0][1] as RequestInit
+    expect((init.headers as Record<string, string>)['If-Match']).toBe('"3"')
+    expect(init.method).toBe('PATCH')
+    expect(init.body).toBe('{"stage":"proposal"}')
+  })
+
+  it('copes with an error that is not JSON', async () => {
+    fetchMock.mockResolvedValueOnce(respond(502, '<html>bad gateway</html>', { 'Content-Type': 'text/html' }))
+    const err = (await api.meta.objects().catch((e: unknown) => e)) as ApiError
+    expect(err.status).toBe(502)
+    expect(err.code).toBe('server_error')
+    expect(err.errors).toEqual([])
+  })
+
+  it('reports a network failure as status 0', async () => {
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    const err = (await api.meta.objects().catch((e: unknown) => e)) as ApiError
+    expect(err.status).toBe(0)
+    expect(err.code).toBe('network')
+  })
+
+  it('sends the bearer token, and on 401 drops it and calls the handler', async () => {
+    setToken('tss_abc')
+    const handler = vi.fn()
+    setUnauthorizedHandler(handler)
+    fetchMock.mockResolvedValueOnce(respond(401, { status: 401, code: 'unauthorized' }, { 'Content-Type': 'application/problem+json' }))
+    await api.auth.me().catch(() => undefined)
+    const init = fetchMock.mock.calls[0][1] as RequestInit
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer tss_abc')
+    expect(getToken()).toBeNull()
+    expect(handler).toHaveBeenCalledOnce()
+  })
+
+  it('does not treat a failed login as an expired session', async () => {
+    const handler = vi.fn()
+    setUnauthorizedHandler(handler)
+    fetchMock.mockResolvedValueOnce(respond(401, { status: 401, code: 'unauthorized' }, { 'Content-Type': 'application/problem+json' }))
+    await expect(api.auth.login('demo', 'a@b.c', 'x')).rejects.toBeInstanceOf(ApiError)
+    expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('builds list queries, joining arrays and dropping empty values', async () => {
+    fetchMock.mockResolvedValueOnce(respond(200, { data: [], next_cursor: null }, { 'Content-Type': 'application/json' }))
+    await api.records.list('opportunity', { filter: 'amount > 1', fields: ['name', 'amount'], expand: [], q: '  ', count: true, limit: 50 })
+    const url = String(fetchMock.mock.calls[0][0])
+    expect(url).toBe('/api/v1/records/opportunity?filter=amount+%3E+1&limit=50&fields=name%2Camount&count=true')
+    expect(buildQuery({ a: undefined, b: null, c: '' })).toBe('')
+  })
+
+  it('downloads an export with the bearer header and the server file name', async () => {
+    setToken('tss_abc')
+    fetchMock.mockResolvedValueOnce(
+      respond(200, 'name,amount\n', {
+        'Content-Type': 'text/csv',
+        'Content-Disposition': `attachment; filename="opportunity.csv"; filename*=UTF-8''opportunity-20250101.csv`,
+      }),
+    )
+    const { blob, filename } = await api.records.exportCsv('opportunity', { sort: '-amount' })
+    expect(filename).toBe('opportunity-20250101.csv')
+    expect(await blob.text()).toBe('name,amount\n')
+  })
+})
