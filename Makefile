@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 export TEST_DATABASE_URL TEST_REDIS_URL
 
-.PHONY: run build frontend test test-go test-frontend test-short bench fuzz lint fmt clean
+.PHONY: run build frontend test test-go test-frontend screenshots test-short bench fuzz lint fmt clean
 
 run: build
 	./$(BIN) serve --demo
@@ -31,9 +31,23 @@ frontend: frontend/dist/index.html
 build: frontend/dist/index.html
 	$(GO) build -o $(BIN) ./cmd/tessera
 
-test:
+test: test-go test-frontend
+
+test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+
+# Unit tests, the bundle budget, then the browser tests against the real
+# server binary (Debian chromium; .ci/run installs it). Screenshots of a
+# test run go to a scratch folder; `make screenshots` refreshes docs/.
+E2E_SHOTS ?= $(CURDIR)/frontend/e2e/.tmp/screenshots
+test-frontend: build
+	cd frontend && npm run test:unit
+	cd frontend && npm run size
+	cd frontend && TESSERA_BIN=$(CURDIR)/$(BIN) SCREENSHOTS_DIR=$(E2E_SHOTS) npm run test:e2e
+
+screenshots: build
+	cd frontend && TESSERA_BIN=$(CURDIR)/$(BIN) SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots npm run test:e2e
 
 test-short:
 	$(GO) test -count=1 -short ./...

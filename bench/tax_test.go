@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 	"time"
@@ -26,6 +27,10 @@ const taxSeed = 10_000
 // the difference is what the engine adds: interpreting the snapshot,
 // validating, building SQL, turning rows into API values.
 //
+// sql/get and sql/list are the reference without gorm or metadata: the same
+// statements through database/sql on the app's own pool, rows scanned into
+// column-to-value maps (what bench/cmd/baseline serves).
+//
 // gorm/create is the bare insert (autocommit); gorm/create_tx the same in
 // an explicit transaction; gorm/create_samework also does what the engine's
 // create does beyond the insert (the account lookup check, the
@@ -43,6 +48,10 @@ func BenchmarkTax(b *testing.B) {
 			})
 			b.Run("gorm", func(b *testing.B) {
 				e.gorm(b, e)
+			})
+			b.Run("sql", func(b *testing.B) {
+				b.Run("get", e.sqlGet)
+				b.Run("list", e.sqlList)
 			})
 		})
 	}
@@ -201,6 +210,84 @@ func (e *taxEnv) engineCreate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func (e *taxEnv) sqlGet(b *testing.B) {
+	b.ReportAllocs()
+	db, err := e.App.DB.Gorm.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := fmt.Sprintf("SELECT * FROM %s WHERE id = %s AND deleted_at IS NULL", e.table, e.placeholder(1))
+	for i := 0; b.Loop(); i++ {
+		recs, err := queryMaps(db, q, e.id(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(recs) != 1 {
+			b.Fatalf("got %d records", len(recs))
+		}
+	}
+}
+
+func (e *taxEnv) sqlList(b *testing.B) {
+	b.ReportAllocs()
+	db, err := e.App.DB.Gorm.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := fmt.Sprintf(`SELECT * FROM %s WHERE deleted_at IS NULL AND stage = $1 AND amount > $2 ORDER BY amount DESC, id DESC LIMIT %d`, e.table, ListLimit)
+	var minimum any = e.minimum.String()
+	if e.dialect == sqldialect.SQLite {
+		q = fmt.Sprintf(`SELECT * FROM %s WHERE deleted_at IS NULL AND stage = ? AND CAST(amount AS REAL) > ? ORDER BY CAST(amount AS REAL) DESC, id DESC LIMIT %d`, e.table, ListLimit)
+		minimum = e.minimum.InexactFloat64()
+	}
+	for b.Loop() {
+		recs, err := queryMaps(db, q, "proposal", minimum)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(recs) != ListLimit {
+			b.Fatalf("listed %d, want %d", len(recs), ListLimit)
+		}
+	}
+}
+
+func (e *taxEnv) placeholder(n int) string {
+	if e.dialect == sqldialect.Postgres {
+		return fmt.Sprintf("$%d", n)
+	}
+	return "?"
+}
+
+// queryMaps reads rows into column-to-value maps, as the baseline server does.
+func queryMaps(db *sql.DB, q string, args ...any) ([]map[string]any, error) {
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out []map[string]any
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(cols))
+		for i, c := range cols {
+			m[c] = vals[i]
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // benchGorm returns the hand-written benchmarks for one struct type: the
