@@ -46,6 +46,21 @@ export function adminScenarios(ctx) {
     await box.waitFor({ state: 'hidden' })
   }
 
+  /** Waits until the toasts are gone, so screenshots show the screen itself. */
+  async function settle() {
+    await page().locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  }
+
+  /** A screenshot as tall as the page (no sticky footer over the content). */
+  async function tallShot(name) {
+    await settle()
+    const viewport = page().viewportSize()
+    const height = await page().evaluate(() => document.documentElement.scrollHeight)
+    await page().setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 2400) })
+    await shot(name)
+    await page().setViewportSize(viewport)
+  }
+
   async function fieldOf(object, name) {
     const o = await api('GET', `/meta/objects/${object}`)
     return { object: o, field: o.fields.find((f) => f.api_name === name) }
@@ -108,11 +123,11 @@ export function adminScenarios(ctx) {
     assert.equal(await drawer.locator('[data-testid=option-api-name]').nth(0).inputValue(), 'high')
     // Pick the first option's colour with the colour picker.
     await drawer.locator('.option-row').nth(0).locator('.el-color-picker__trigger').click()
-    const panel = page().locator('.el-color-dropdown:visible')
+    const panel = page().locator('.el-color-picker__panel:visible')
     await panel.waitFor()
-    await panel.locator('.el-color-dropdown__value input, .el-color-dropdown__btns input').first().fill('#dc2626')
-    await panel.locator('.el-color-dropdown__value input, .el-color-dropdown__btns input').first().press('Enter')
-    await panel.locator('.el-color-dropdown__btn').click()
+    await panel.locator('input').first().fill('#dc2626')
+    await panel.locator('input').first().press('Enter')
+    await panel.locator('.el-color-footer__btn').click()
     await panel.waitFor({ state: 'hidden' })
     // Keyboard reorder: Low moves above High, then back.
     await drawer.locator('[data-testid=option-handle]').nth(1).focus()
@@ -147,7 +162,8 @@ export function adminScenarios(ctx) {
     await drawer.locator('#field-label-en').fill('Account')
     await drawer.locator('[data-testid=field-api-name]').fill('account_id')
     // Unique is not offered for lookups.
-    assert.equal(await drawer.locator('[data-testid=field-unique]').getAttribute('aria-disabled'), 'true')
+    const uniqueOff = await drawer.locator('[data-testid=field-unique]').evaluate((el) => el.closest('.el-switch').classList.contains('is-disabled'))
+    assert.equal(uniqueOff, true)
     await chooseIn(drawer.locator('[data-testid=field-target]'), '[data-object=account]')
     await drawer.locator('[data-testid=field-save]').click()
     await toast('已创建字段')
@@ -174,7 +190,13 @@ export function adminScenarios(ctx) {
     assert.equal(budget.currency_code, 'CNY')
 
     await page().locator('[data-testid=fields-table] [data-field=budget]').waitFor()
+    // The picklist's editor over the fields table.
+    await page().locator('[data-testid=fields-table] [data-field=priority]').click()
+    await drawer.locator('[data-testid=option-editor]').waitFor()
+    await settle()
     await shot('admin-fields')
+    await drawer.locator('.drawer-footer .el-button:not(.el-button--primary):not(.el-button--danger)').last().click()
+    await drawer.waitFor({ state: 'hidden' })
   })
 
   test('admin: a pipeline with stages, one added and dragged into place', async () => {
@@ -217,7 +239,7 @@ export function adminScenarios(ctx) {
     const acceptance = field.options.find((o) => o.api_name === 'acceptance')
     assert.equal(acceptance.probability, 80)
     assert.equal(acceptance.forecast_category, 'commit')
-    await shot('admin-pipeline')
+    await tallShot('admin-pipeline')
   })
 
   test('admin: arrange a page layout by drag and drop', async () => {
@@ -260,7 +282,7 @@ export function adminScenarios(ctx) {
     )
     assert.equal(layout.sections[0].fields[0].field, 'account_id')
     assert.equal(layout.sections[0].fields.find((f) => f.field === 'priority').required, true)
-    await shot('admin-layout')
+    await tallShot('admin-layout')
     await designer.locator('[data-testid=layout-mode-preview]').click()
     await page().locator('[data-testid=layout-preview]').waitFor()
   })
@@ -312,6 +334,7 @@ export function adminScenarios(ctx) {
     await page().locator('.el-dialog:visible').getByRole('button', { name: '我已复制' }).click()
     await shown.waitFor({ state: 'hidden' })
     await page().locator(`[data-user="${email}"]`).waitFor()
+    await settle()
     await shot('admin-users')
 
     const row = page().locator('.el-table__row', { has: page().locator(`[data-user="${email}"]`) })
@@ -335,6 +358,7 @@ export function adminScenarios(ctx) {
     const objects = await api('GET', '/meta/objects')
     assert.ok(!objects.data.some((o) => o.api_name === `scratch_${STAMP}`))
     await page().locator('[data-object-link=project]').waitFor()
+    await settle()
     await shot('admin-objects')
   })
 

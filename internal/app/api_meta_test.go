@@ -19,7 +19,11 @@ func TestMeta_ObjectLifecycle(t *testing.T) {
 			t.Fatalf("created object: %v", obj)
 		}
 		s.Do(t, "POST", "/api/v1/meta/objects", tok, map[string]any{"api_name": "project", "label": "Again"}).Expect(t, 409)
+		v1 := s.Do(t, "GET", "/api/v1/records/project", tok, nil).Expect(t, 200).Header.Get("X-Metadata-Version")
 		s.Do(t, "PATCH", "/api/v1/meta/objects/project", tok, map[string]any{"label": "Initiative"}).Expect(t, 200)
+		if v2 := s.Do(t, "GET", "/api/v1/records/project", tok, nil).Expect(t, 200).Header.Get("X-Metadata-Version"); v1 == "" || v2 == v1 {
+			t.Fatalf("X-Metadata-Version %q -> %q; want it to change with the metadata", v1, v2)
+		}
 		got := s.Do(t, "GET", "/api/v1/meta/objects/project", tok, nil).Expect(t, 200).JSON(t)
 		if got["label"] != "Initiative" || got["labels"].(map[string]any)["zh-CN"] != "项目" {
 			t.Fatalf("relabel: %v", got["labels"])

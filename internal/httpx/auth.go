@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -57,6 +58,9 @@ func RequireTenantUser(snaps Snapshots) gin.HandlerFunc {
 			return
 		}
 		c.Set(snapshotKey, snap)
+		// Clients compare this with the metadata they hold and reload it
+		// when an admin changed something.
+		c.Header("X-Metadata-Version", strconv.FormatInt(snap.Version, 10))
 		c.Next()
 	}
 }

@@ -146,7 +146,7 @@ export default {
     percent: 'A percentage such as 12.5.',
     boolean: 'Yes or no.',
     date: 'A calendar day.',
-    datetime: 'A moment in time, shown in each user’s time zone.',
+    datetime: "A moment in time, shown in each user's time zone.",
     email: 'An email address, checked and clickable.',
     phone: 'A phone number, clickable on phones.',
     url: 'A web address.',
@@ -334,7 +334,7 @@ export default {
   },
   layouts: {
     title: 'Page layouts',
-    subtitle: 'How record pages and forms show this object’s fields. The default layout is used everywhere.',
+    subtitle: "How record pages and forms show this object's fields. The default layout is used everywhere.",
     new: 'New layout',
     empty: 'No layouts yet',
     emptyHint: 'Record pages use an automatic layout. Create one to arrange the fields yourself.',
@@ -387,7 +387,7 @@ export default {
   },
   listViews: {
     title: 'List views',
-    subtitle: 'Standard views of this object’s records that everyone can pick. Users can still save their own views.',
+    subtitle: "Standard views of this object's records that everyone can pick. Users can still save their own views.",
     new: 'New list view',
     empty: 'No list views yet',
     emptyHint: 'Lists use the name and the first fields. Create a view to choose columns, a filter and a sort.',
