@@ -3,9 +3,6 @@
 export default {
   title: 'Setup',
   subtitle: 'Shape Tessera to the way your company sells: objects, fields, pipelines, page layouts, list views and users.',
-  comingSoon: 'Admin tools are coming',
-  comingSoonHint:
-    'The object manager, pipeline editor, layout and list view designers and user management will appear here.',
   sections: {
     objects: 'Object manager',
     pipelines: 'Pipelines',
@@ -176,6 +173,7 @@ export default {
     nameFieldHint: 'The field that names each record in lists, lookups and titles.',
     nameText: 'Text typed by the user',
     nameAuto: 'Auto number',
+    numberLabel: 'Number',
     namePattern: 'Number format',
     created: 'Object “{name}” created',
     saved: 'Object saved',

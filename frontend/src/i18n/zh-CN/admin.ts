@@ -4,8 +4,6 @@ import type en from '../en/admin'
 const admin: typeof en = {
   title: '系统设置',
   subtitle: '按贵公司的销售方式配置 Tessera：对象、字段、销售流程、页面布局、列表视图与用户。',
-  comingSoon: '管理工具即将上线',
-  comingSoonHint: '对象管理、销售流程编辑、页面布局与列表视图设计、用户管理等功能将在这里提供。',
   sections: {
     objects: '对象管理',
     pipelines: '销售流程',
@@ -176,6 +174,7 @@ const admin: typeof en = {
     nameFieldHint: '在列表、查找和标题中用来称呼每条记录的字段。',
     nameText: '由用户填写的文本',
     nameAuto: '自动编号',
+    numberLabel: '编号',
     namePattern: '编号格式',
     created: '已创建对象“{name}”',
     saved: '对象已保存',
