@@ -5,6 +5,7 @@ package metadata
 
 import (
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -45,6 +46,22 @@ type Object struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 
 	fieldIndex map[string]*Field
+	memo       *sync.Map
+}
+
+// Memo returns the value computed for key on this object, computing it the
+// first time. Snapshots are immutable, so anything derived from an object
+// (query text, compiled programs) can live as long as its snapshot and is
+// dropped with it.
+func (o *Object) Memo(key any, compute func() any) any {
+	if o.memo == nil {
+		return compute()
+	}
+	if v, ok := o.memo.Load(key); ok {
+		return v
+	}
+	v, _ := o.memo.LoadOrStore(key, compute())
+	return v
 }
 
 // Field returns the field with the given api name, or nil.
@@ -62,6 +79,7 @@ func (o *Object) Field(apiName string) *Field {
 
 // index builds the lookup map; snapshots are immutable after this.
 func (o *Object) index() {
+	o.memo = &sync.Map{}
 	o.fieldIndex = make(map[string]*Field, len(o.Fields))
 	for _, f := range o.Fields {
 		o.fieldIndex[f.APIName] = f

@@ -47,6 +47,23 @@ func fieldColumn(f *metadata.Field) column {
 	return column{name: f.APIName, kind: f.Kind().Storage(f), scale: scale}
 }
 
+// plan is what every full read of an object selects, built once per
+// snapshot object.
+type plan struct {
+	cols       []column
+	selectAll  string // for statements on the bare table
+	selectAllT string // for statements on the table aliased t
+}
+
+type planKey struct{}
+
+func planOf(sc *scope) *plan {
+	return sc.obj.Memo(planKey{}, func() any {
+		cols, _ := selection(sc.obj, nil)
+		return &plan{cols: cols, selectAll: selectList(sc, "", cols), selectAllT: selectList(sc, "t", cols)}
+	}).(*plan)
+}
+
 // selection resolves the fields= parameter: every active field by default;
 // id and version are always returned (clients need them to write back).
 func selection(obj *metadata.Object, fields []string) ([]column, error) {

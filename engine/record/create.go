@@ -59,14 +59,14 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 		names = append(names, f.APIName)
 		args = append(args, n)
 	}
-	cols, _ := selection(sc.obj, nil)
+	pl := planOf(sc)
 	quoted := make([]string, len(names))
 	for i, n := range names {
 		quoted[i] = sc.q(n)
 	}
 	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) RETURNING %s", sc.table(), strings.Join(quoted, ", "),
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "), selectList(sc, "", cols))
-	recs, err := queryRecords(conn, cols, q, args...)
+		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "), pl.selectAll)
+	recs, err := queryRecords(conn, pl.cols, q, args...)
 	if err != nil {
 		return nil, mapWriteError(sc, err, prefix)
 	}

@@ -38,20 +38,24 @@ func (s *Service) Get(ctx context.Context, snap *metadata.Snapshot, object, id s
 	if !validID(id) {
 		return nil, notFound(object, id)
 	}
-	cols, err := selection(sc.obj, opts.Fields)
-	if err != nil {
-		return nil, err
-	}
 	expand, err := expandFields(sc.obj, opts.Expand)
 	if err != nil {
 		return nil, err
 	}
-	cols = withColumns(sc.obj, cols, expand)
+	pl := planOf(sc)
+	cols, list := pl.cols, pl.selectAll
+	if len(opts.Fields) > 0 {
+		if cols, err = selection(sc.obj, opts.Fields); err != nil {
+			return nil, err
+		}
+		cols = withColumns(sc.obj, cols, expand)
+		list = selectList(sc, "", cols)
+	}
 	deleted := "IS NULL"
 	if opts.Deleted {
 		deleted = "IS NOT NULL"
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at %s", selectList(sc, "", cols), sc.table(), deleted)
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at %s", list, sc.table(), deleted)
 	recs, err := queryRecords(s.db.Conn(ctx), cols, q, id)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", object, id, err)

@@ -76,18 +76,22 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 	if err != nil {
 		return nil, err
 	}
-	cols, err := selection(sc.obj, lq.Fields)
-	if err != nil {
-		return nil, err
-	}
 	expand, err := expandFields(sc.obj, lq.Expand)
 	if err != nil {
 		return nil, err
 	}
-	cols = withColumns(sc.obj, cols, expand)
-	// The sort columns are selected too: the next cursor is made of them.
-	for _, k := range keys {
-		cols = withColumn(cols, k.col)
+	pl := planOf(sc)
+	cols, list := pl.cols, pl.selectAllT
+	if len(lq.Fields) > 0 {
+		if cols, err = selection(sc.obj, lq.Fields); err != nil {
+			return nil, err
+		}
+		cols = withColumns(sc.obj, cols, expand)
+		// The sort columns are selected too: the next cursor is made of them.
+		for _, k := range keys {
+			cols = withColumn(cols, k.col)
+		}
+		list = selectList(sc, "t", cols)
 	}
 
 	where := []string{"t.deleted_at IS NULL"}
@@ -126,7 +130,7 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 		order[i] = orderTerm(k)
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s AS t WHERE %s ORDER BY %s LIMIT %d",
-		selectList(sc, "t", cols), sc.table(), strings.Join(where, " AND "), strings.Join(order, ", "), limit+1)
+		list, sc.table(), strings.Join(where, " AND "), strings.Join(order, ", "), limit+1)
 	recs, err := queryRecords(s.db.Conn(ctx), cols, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", object, err)

@@ -75,9 +75,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		where += " AND version = ?"
 		args = append(args, *ifMatch)
 	}
-	cols, _ := selection(sc.obj, nil)
-	q := fmt.Sprintf("UPDATE %s SET %s WHERE %s RETURNING %s", sc.table(), strings.Join(sets, ", "), where, selectList(sc, "", cols))
-	recs, err := queryRecords(conn, cols, q, args...)
+	pl := planOf(sc)
+	q := fmt.Sprintf("UPDATE %s SET %s WHERE %s RETURNING %s", sc.table(), strings.Join(sets, ", "), where, pl.selectAll)
+	recs, err := queryRecords(conn, pl.cols, q, args...)
 	if err != nil {
 		return nil, mapWriteError(sc, err, prefix)
 	}

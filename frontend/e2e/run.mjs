@@ -400,6 +400,8 @@ test('phone width: the list turns into cards', async () => {
   await page.setViewportSize({ width: 1440, height: 900 })
 })
 
+;(await import('./admin.mjs')).adminScenarios({ page: () => page, base: () => base, api, shot, toast })
+
 test('sign out', async () => {
   await page.goto(`${base}`)
   await page.click('[data-testid=user-menu]')

@@ -3,6 +3,7 @@ import { useSessionStore } from './session'
 import { useMetadataStore } from './metadata'
 import { useUsersStore } from './users'
 import { useViewsStore } from './views'
+import { useAdminUsersStore } from './adminUsers'
 import { clearRecordCache } from '@/composables/useRecordCache'
 
 export function resetSessionState(): void {
@@ -10,5 +11,6 @@ export function resetSessionState(): void {
   useMetadataStore().reset()
   useUsersStore().reset()
   useViewsStore().reset()
+  useAdminUsersStore().reset()
   clearRecordCache()
 }
