@@ -81,6 +81,9 @@ func (g DDL) columnDef(f *Field) string {
 	return g.q(f.APIName) + " " + g.columnType(f)
 }
 
+// ColumnType is the column type of a field in this dialect.
+func (g DDL) ColumnType(f *Field) string { return g.columnType(f) }
+
 func (g DDL) columnType(f *Field) string {
 	p, s := 0, 0
 	if f.Precision != nil {

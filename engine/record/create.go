@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -29,13 +30,11 @@ func (s *Service) Create(ctx context.Context, snap *metadata.Snapshot, object st
 
 func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix string) (Record, error) {
 	conn := s.db.Conn(ctx)
-	if err := verifyLookups(ctx, conn, sc, p, prefix); err != nil {
-		return nil, err
-	}
 	now := s.now()
 	id := newID()
 	d := s.db.Dialect.Name()
 	names := []string{"id", "owner_id", "created_at", "created_by", "updated_at", "updated_by", "version"}
+	types := []string{uuidT(sc), uuidT(sc), tsT(sc), uuidT(sc), tsT(sc), uuidT(sc), sc.ddl.D.ColumnType(sqldialect.KindInteger, 0, 0)}
 	owner := sc.user
 	if v, ok := p.value("owner_id"); ok {
 		owner = v.(string)
@@ -46,6 +45,7 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 			continue // owner_id, handled above
 		}
 		names = append(names, a.name)
+		types = append(types, sc.ddl.ColumnType(a.field))
 		args = append(args, a.field.Bind(d, a.value))
 	}
 	for _, f := range sc.obj.Fields {
@@ -57,6 +57,7 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 			return nil, err
 		}
 		names = append(names, f.APIName)
+		types = append(types, sc.ddl.ColumnType(f))
 		args = append(args, n)
 	}
 	pl := planOf(sc)
@@ -64,11 +65,28 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 	for i, n := range names {
 		quoted[i] = sc.q(n)
 	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) RETURNING %s", sc.table(), strings.Join(quoted, ", "),
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "), pl.selectAll)
+	// Lookups are verified by the insert itself: the row is only inserted
+	// if every target is a live record, which saves a round trip per
+	// lookup. Only when nothing was inserted do we look for the culprit.
+	guards, guardArgs := lookupGuards(sc, p)
+	var q string
+	if guards == "" {
+		q = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) RETURNING %s", sc.table(), strings.Join(quoted, ", "),
+			strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "), pl.selectAll)
+	} else {
+		q = fmt.Sprintf("INSERT INTO %s (%s) SELECT %s WHERE %s RETURNING %s", sc.table(), strings.Join(quoted, ", "),
+			typedParams(sc, types), guards, pl.selectAll)
+		args = append(args, guardArgs...)
+	}
 	recs, err := queryRecords(conn, pl.cols, q, args...)
 	if err != nil {
 		return nil, mapWriteError(sc, err, prefix)
+	}
+	if len(recs) == 0 {
+		if err := verifyLookups(ctx, conn, sc, p, prefix); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("insert %s: no row and no missing lookup", sc.obj.APIName)
 	}
 	for _, st := range p.stages {
 		if err := recordStage(ctx, conn, sc, id, st.field, nil, st.value, now); err != nil {
@@ -76,4 +94,37 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 		}
 	}
 	return recs[0], nil
+}
+
+func uuidT(sc *scope) string { return sc.ddl.D.ColumnType(sqldialect.KindUUID, 0, 0) }
+func tsT(sc *scope) string   { return sc.ddl.D.ColumnType(sqldialect.KindDatetime, 0, 0) }
+
+// lookupGuards is the condition that every lookup written names a live
+// record of its target.
+func lookupGuards(sc *scope, p *prepared) (string, []any) {
+	var terms []string
+	var args []any
+	for _, a := range p.lookups {
+		if a.value == nil {
+			continue
+		}
+		terms = append(terms, fmt.Sprintf("EXISTS (SELECT 1 FROM %s WHERE id = ? AND deleted_at IS NULL)", sc.tableOf(a.field.Target)))
+		args = append(args, a.value)
+	}
+	return strings.Join(terms, " AND "), args
+}
+
+// typedParams is the select list of an INSERT ... SELECT. PostgreSQL types
+// parameters of a select list as text unless told, so each gets its
+// column's type; SQLite converts by column affinity on its own.
+func typedParams(sc *scope, types []string) string {
+	parts := make([]string, len(types))
+	for i, t := range types {
+		if sc.ddl.D.Name() == sqldialect.Postgres {
+			parts[i] = "CAST(? AS " + t + ")"
+		} else {
+			parts[i] = "?"
+		}
+	}
+	return strings.Join(parts, ", ")
 }
