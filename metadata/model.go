@@ -224,6 +224,7 @@ type Tenant struct {
 	Locale   string `json:"locale"`
 	TimeZone string `json:"time_zone"`
 	Currency string `json:"currency"`
+	LogoURL  string `json:"logo_url"`
 }
 
 // NewSnapshot indexes objects and fields and returns the snapshot.

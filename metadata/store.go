@@ -25,6 +25,7 @@ type tenantRow struct {
 	Locale          string
 	TimeZone        string
 	Currency        string
+	LogoURL         string
 	MetadataVersion int64
 }
 
@@ -42,7 +43,7 @@ var ErrTenantNotFound = errors.New("tenant not found")
 // LoadSnapshot reads a tenant's metadata: two queries.
 func LoadSnapshot(ctx context.Context, conn *gorm.DB, tenantID string) (*Snapshot, error) {
 	var t tenantRow
-	res := conn.WithContext(ctx).Raw(`SELECT id, key, name, status, locale, time_zone, currency, metadata_version FROM tenants WHERE id = ?`, tenantID).Scan(&t)
+	res := conn.WithContext(ctx).Raw(`SELECT id, key, name, status, locale, time_zone, currency, logo_url, metadata_version FROM tenants WHERE id = ?`, tenantID).Scan(&t)
 	if res.Error != nil {
 		return nil, fmt.Errorf("load tenant %s: %w", tenantID, res.Error)
 	}
@@ -62,7 +63,7 @@ func LoadSnapshot(ctx context.Context, conn *gorm.DB, tenantID string) (*Snapsho
 		objects = append(objects, &o)
 	}
 	sort.Slice(objects, func(i, j int) bool { return objects[i].APIName < objects[j].APIName })
-	return NewSnapshot(Tenant{ID: t.ID, Key: t.Key, Name: t.Name, Status: t.Status, Locale: t.Locale, TimeZone: t.TimeZone, Currency: t.Currency},
+	return NewSnapshot(Tenant{ID: t.ID, Key: t.Key, Name: t.Name, Status: t.Status, Locale: t.Locale, TimeZone: t.TimeZone, Currency: t.Currency, LogoURL: t.LogoURL},
 		t.MetadataVersion, objects), nil
 }
 

@@ -213,3 +213,27 @@ func TestUsers_AdminManagesUsers(t *testing.T) {
 		s.Do(t, "POST", "/api/v1/users/not-a-uuid/reset-password", admin, nil).Expect(t, 404)
 	})
 }
+
+func TestTenantSettings_NameAndLogo(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		admin := s.NewTenant(t, "acme", "none")
+		logo := "data:image/png;base64,iVBORw0KGgo="
+		got := s.Do(t, "PATCH", "/api/v1/tenant", admin, map[string]any{"name": "Acme 中国", "logo_url": logo}).Expect(t, 200).JSON(t)
+		if got["name"] != "Acme 中国" || got["logo_url"] != logo {
+			t.Fatalf("settings: %v", got)
+		}
+		me := s.Do(t, "GET", "/api/v1/auth/me", admin, nil).Expect(t, 200).JSON(t)["tenant"].(map[string]any)
+		if me["name"] != "Acme 中国" || me["logo_url"] != logo {
+			t.Fatalf("me does not show the new settings: %v", me)
+		}
+		for _, bad := range []map[string]any{{"logo_url": "javascript:alert(1)"}, {"logo_url": "http://x.test/a.png"}, {"logo_url": "data:text/html;base64,PGI+"}, {"name": ""}, {"time_zone": "Nowhere"}} {
+			s.Do(t, "PATCH", "/api/v1/tenant", admin, bad).Expect(t, 400)
+		}
+		if _, err := s.App.Identity.CreateUser(t.Context(), str(me["id"]), identityInput("rep@acme.test")); err != nil {
+			t.Fatal(err)
+		}
+		rep := s.Login(t, "acme", "rep@acme.test", testserver.Password)
+		s.Do(t, "GET", "/api/v1/tenant", rep, nil).Expect(t, 200)
+		s.Do(t, "PATCH", "/api/v1/tenant", rep, map[string]any{"name": "pwned"}).Expect(t, 403)
+	})
+}

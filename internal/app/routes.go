@@ -63,6 +63,8 @@ func (a *App) routes() *gin.Engine {
 	member.GET("/meta/objects", meta.ListObjects)
 	member.GET("/meta/objects/:object", meta.GetObject)
 	member.GET("/meta/field-types", meta.FieldTypes)
+	member.GET("/tenant", meta.GetTenant)
+	member.PATCH("/tenant", httpx.RequireAdmin(), meta.UpdateTenant)
 	member.GET("/openapi.json", func(c *gin.Context) {
 		snap := httpx.Snapshot(c)
 		c.JSON(http.StatusOK, openapi.Build(snap, snap.Tenant.Locale))

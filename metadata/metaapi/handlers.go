@@ -363,3 +363,29 @@ func (h *Handlers) DeleteListView(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+func tenantView(t metadata.Tenant, version int64) gin.H {
+	return gin.H{"id": t.ID, "key": t.Key, "name": t.Name, "locale": t.Locale, "time_zone": t.TimeZone,
+		"currency": t.Currency, "logo_url": t.LogoURL, "metadata_version": version}
+}
+
+// GetTenant returns the tenant's settings.
+func (h *Handlers) GetTenant(c *gin.Context) {
+	snap := httpx.Snapshot(c)
+	c.JSON(http.StatusOK, tenantView(snap.Tenant, snap.Version))
+}
+
+// UpdateTenant changes the tenant's name, logo, language or time zone.
+func (h *Handlers) UpdateTenant(c *gin.Context) {
+	var in metadata.TenantSettings
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	snap, err := h.Meta.UpdateTenant(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, in)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, tenantView(snap.Tenant, snap.Version))
+}
