@@ -163,5 +163,5 @@ func waitHealthy(t *testing.T, base string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatal(fmt.Sprintf("%s never became ready", base))
+	t.Fatalf("%s never became ready", base)
 }
