@@ -346,6 +346,31 @@ export function adminScenarios(ctx) {
     assert.equal(users.data.find((u) => u.email === email).status, 'inactive')
   })
 
+  test('admin: company name and logo', async () => {
+    const LOGO =
+      'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAANElEQVR42mNQTX5NU8QwasFIteA/WWDUgiFlAUFbaZJMRy0YtWDUglELRi0YbbaMWkBDBABZuLM3sJKEFAAAAABJRU5ErkJggg=='
+    await page().click('[data-admin-nav=company]')
+    await page().waitForURL(/\/admin\/company$/)
+    const file = page().locator('[data-testid=company-logo-file]')
+    await file.waitFor({ state: 'attached' })
+    // Too large: refused in the browser with a message, nothing to save.
+    await file.setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(120_000, 1) })
+    await page().locator('[data-testid=company-logo-error]').waitFor()
+    assert.equal(await page().locator('[data-testid=company-save]').isDisabled(), true)
+    // A small PNG: previewed, saved, shown in the top bar.
+    await file.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(LOGO, 'base64') })
+    await page().locator('[data-testid=company-logo-preview] img').waitFor()
+    await page().click('[data-testid=company-save]')
+    await toast('公司信息已保存')
+    const tenant = await api('GET', '/tenant')
+    assert.equal(tenant.logo_url, `data:image/png;base64,${LOGO}`)
+    const logo = page().locator('.top-bar img[data-testid=tenant-logo]')
+    await logo.waitFor()
+    assert.equal(await logo.getAttribute('src'), tenant.logo_url)
+    await settle()
+    await shot('admin-company')
+  })
+
   test('admin: delete a custom object by typing its api name', async () => {
     await api('POST', '/meta/objects', { api_name: `scratch_${STAMP}`, labels: { en: 'Scratch', 'zh-CN': '草稿' } })
     await page().goto(url(`/admin/objects/scratch_${STAMP}/details`))

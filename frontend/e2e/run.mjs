@@ -371,6 +371,25 @@ test('kanban: drag a card to another stage', async () => {
   const afterMove = await api('GET', `/records/opportunity/${id}`)
   assert.equal(afterMove.stage, 'needs_analysis')
   assert.equal(afterMove.version, before.version + 1)
+
+  // A closing stage is asked first; cancelling leaves the card where it was.
+  const lost = page.locator('[data-testid=kanban-column][data-stage=closed_lost]')
+  await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  await to.locator(`[data-testid=kanban-card][data-id="${id}"]`).dragTo(lost.locator('.kanban-column-body'))
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  await box.locator('.el-message-box__btns .el-button').first().click()
+  await box.waitFor({ state: 'hidden' })
+  await to.locator(`[data-testid=kanban-card][data-id="${id}"]`).waitFor()
+  assert.equal((await api('GET', `/records/opportunity/${id}`)).stage, 'needs_analysis')
+
+  // The record page lists the stage history under the stage path.
+  await page.goto(`${base}o/opportunity/${id}`)
+  const toggle = page.locator('[data-history=stage] [data-testid=stage-history-toggle]')
+  await toggle.click()
+  await page.locator('[data-history=stage] .stage-history-item.is-open', { hasText: '需求分析' }).waitFor()
+  await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  await shot('record-stage-history')
 })
 
 test('switch language: English labels and the choice saved on the user', async () => {

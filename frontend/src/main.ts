@@ -3,12 +3,16 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { router } from './router'
 import { i18n, applyLocale, currentLocale } from './i18n'
-import { setUnauthorizedHandler } from './api/client'
+import { setMetadataVersionHandler, setUnauthorizedHandler } from './api/client'
 import { resetSessionState } from './stores/reset'
+import { useMetadataStore } from './stores/metadata'
+import { useSessionStore } from './stores/session'
+import { createVersionWatcher } from './metadata/versionWatch'
 import './styles/main.css'
 
 const app = createApp(App)
-app.use(createPinia())
+const pinia = createPinia()
+app.use(pinia)
 app.use(i18n)
 app.use(router)
 
@@ -22,5 +26,15 @@ setUnauthorizedHandler(() => {
     void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
   }
 })
+
+// An admin's change made in another tab or on another device: the server's
+// metadata version moves on, so fetch the metadata (and the tenant) again.
+const metadata = useMetadataStore(pinia)
+const session = useSessionStore(pinia)
+const versionWatch = createVersionWatcher({
+  held: () => (metadata.loaded ? metadata.version : null),
+  reload: () => Promise.all([metadata.reload(), session.refreshTenant()]),
+})
+setMetadataVersionHandler(versionWatch.observe)
 
 app.mount('#app')

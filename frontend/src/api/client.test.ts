@@ -1,7 +1,7 @@
 // The client's handling of problem+json, headers and 401s, against a
 // stubbed fetch (the e2e run covers the real server).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { api, ApiError, buildQuery, getToken, setToken, setUnauthorizedHandler } from './client'
+import { api, ApiError, buildQuery, getToken, setMetadataVersionHandler, setToken, setUnauthorizedHandler } from './client'
 
 function respond(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -103,6 +103,19 @@ describe('api client', () => {
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer tss_abc')
     expect(getToken()).toBeNull()
     expect(handler).toHaveBeenCalledOnce()
+  })
+
+  it('reports X-Metadata-Version of successful and failed responses', async () => {
+    const seen: (string | null)[] = []
+    setMetadataVersionHandler((v) => seen.push(v))
+    fetchMock.mockResolvedValueOnce(respond(200, { data: [] }, { 'Content-Type': 'application/json', 'X-Metadata-Version': '42' }))
+    fetchMock.mockResolvedValueOnce(respond(404, { status: 404, code: 'not_found' }, { 'Content-Type': 'application/problem+json', 'X-Metadata-Version': '43' }))
+    fetchMock.mockResolvedValueOnce(respond(200, { data: [] }, { 'Content-Type': 'application/json' }))
+    await api.users.list()
+    await api.records.get('x', '1').catch(() => undefined)
+    await api.users.list()
+    setMetadataVersionHandler(null)
+    expect(seen).toEqual(['42', '43'])
   })
 
   it('does not treat a failed login as an expired session', async () => {

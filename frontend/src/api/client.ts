@@ -17,6 +17,8 @@ import type {
   SavedView,
   SavedViewInput,
   StageHistoryEntry,
+  TenantPatch,
+  TenantSettings,
   UserSummary,
 } from './types'
 import type {
@@ -149,10 +151,16 @@ export function setToken(token: string | null): void {
 }
 
 let onUnauthorized: (() => void) | null = null
+let onMetadataVersion: ((header: string | null) => void) | null = null
 
 /** Called once by the app: what to do when the token stops working. */
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler
+}
+
+/** Called once by the app: every tenant response's X-Metadata-Version header goes here. */
+export function setMetadataVersionHandler(handler: ((header: string | null) => void) | null): void {
+  onMetadataVersion = handler
 }
 
 // ---------------------------------------------------------------- request
@@ -203,6 +211,8 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     if (err instanceof DOMException && err.name === 'AbortError') throw err
     throw new ApiError({ status: 0, code: 'network', detail: String(err) })
   }
+  const metadataVersion = res.headers?.get('X-Metadata-Version')
+  if (metadataVersion && onMetadataVersion) onMetadataVersion(metadataVersion)
   if (!res.ok && res.status !== 304) {
     const error = await problemFromResponse(res)
     if (res.status === 401 && token && !path.startsWith('/auth/login')) {
@@ -284,6 +294,15 @@ export const api = {
   users: {
     async list(): Promise<UserSummary[]> {
       return (await request<{ data: UserSummary[] }>('GET', '/users')).data.data
+    },
+  },
+
+  tenant: {
+    async get(): Promise<TenantSettings> {
+      return (await request<TenantSettings>('GET', '/tenant')).data
+    },
+    async update(patch: TenantPatch): Promise<TenantSettings> {
+      return (await request<TenantSettings>('PATCH', '/tenant', { body: patch })).data
     },
   },
 

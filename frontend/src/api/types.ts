@@ -143,6 +143,27 @@ export interface TenantSummary {
   time_zone?: string
   currency?: string
   metadata_version?: number
+  /** "" or an https URL or a data URL (image, at most 100 kB). */
+  logo_url?: string
+}
+
+/** GET/PATCH /tenant: the company's own settings. */
+export interface TenantSettings {
+  id: string
+  key: string
+  name: string
+  locale: string
+  time_zone: string
+  currency: string
+  logo_url: string
+  metadata_version: number
+}
+
+export interface TenantPatch {
+  name?: string
+  logo_url?: string
+  locale?: string
+  time_zone?: string
 }
 
 export interface LoginResponse {

@@ -61,6 +61,7 @@ export const adminRoutes: RouteRecordRaw[] = [
         props: { tool: 'listViews' },
       },
       { path: 'users', name: 'admin-users', component: () => import('@/views/admin/UsersView.vue') },
+      { path: 'company', name: 'admin-company', component: () => import('@/views/admin/CompanyView.vue') },
     ],
   },
 ]

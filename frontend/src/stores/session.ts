@@ -50,6 +50,18 @@ export const useSessionStore = defineStore('session', () => {
     applyLocale(preferredLocale())
   }
 
+  /** Fetches the tenant's settings again (name, logo...) after they changed. */
+  async function refreshTenant(): Promise<void> {
+    if (!token.value || !tenant.value) return
+    const t = await api.tenant.get().catch(() => null)
+    if (t && tenant.value) tenant.value = { ...tenant.value, ...t }
+  }
+
+  /** After Setup saved the tenant's settings. */
+  function setTenant(t: Partial<TenantSummary>): void {
+    if (tenant.value) tenant.value = { ...tenant.value, ...t }
+  }
+
   async function login(tenantKey: string, email: string, password: string, remember: boolean): Promise<void> {
     const res = await api.auth.login(tenantKey.trim(), email.trim(), password)
     setToken(res.token)
@@ -111,5 +123,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { user, tenant, token, isAuthenticated, isAdmin, timeZone, login, restore, logout, clear, setLocale, loadMe }
+  return { user, tenant, token, isAuthenticated, isAdmin, timeZone, login, restore, logout, clear, setLocale, loadMe, refreshTenant, setTenant }
 })
