@@ -227,6 +227,18 @@ type Tenant struct {
 	LogoURL  string `json:"logo_url"`
 }
 
+// TenantInfo is the tenant as clients see it: its settings and the version
+// of the metadata they were read with.
+type TenantInfo struct {
+	Tenant
+	MetadataVersion int64 `json:"metadata_version"`
+}
+
+// TenantInfo returns the snapshot's tenant for clients.
+func (s *Snapshot) TenantInfo() TenantInfo {
+	return TenantInfo{Tenant: s.Tenant, MetadataVersion: s.Version}
+}
+
 // NewSnapshot indexes objects and fields and returns the snapshot.
 func NewSnapshot(t Tenant, version int64, objects []*Object) *Snapshot {
 	s := &Snapshot{Tenant: t, Version: version, Objects: objects}

@@ -153,10 +153,8 @@ func (s *Service) Publish(ctx context.Context, snap *Snapshot) {
 }
 
 func ddlError(stmt string, err error) error {
-	msg := err.Error()
-	if strings.Contains(msg, "lock timeout") || strings.Contains(msg, "55P03") || strings.Contains(msg, "database is locked") {
-		return &problem.Error{Status: 503, Type: "https://tessera.dev/problems/busy", Title: "Service Unavailable", Code: "busy",
-			Detail: "the table is busy (a long query holds it); try the change again in a moment"}
+	if database.IsLockTimeout(err) {
+		return problem.Busy("the table is busy (a long query holds it); try the change again in a moment")
 	}
 	// The metadata said the change fits, the database disagrees: its schema
 	// was changed outside Tessera. Nothing was applied; say what clashed.

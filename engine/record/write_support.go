@@ -80,7 +80,7 @@ func mapWriteError(sc *scope, err error, prefix string) error {
 		return problem.Invalid("a lookup points at no record", problem.FieldError{Field: prefix, Code: problem.CodeLookupNotFound, Message: "a lookup points at no record"})
 	}
 	if database.IsLockTimeout(err) {
-		return &problem.Error{Status: 503, Type: "https://tessera.dev/problems/busy", Title: "Service Unavailable", Code: "busy", Detail: "the database is busy; retry the request"}
+		return problem.Busy("the database is busy; retry the request")
 	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tessera-crm/tessera/internal/sqldialect"
+	"github.com/tessera-crm/tessera/internal/testutil"
 	"github.com/tessera-crm/tessera/internal/testutil/testserver"
 )
 
@@ -257,4 +258,38 @@ func TestMeta_FailedDDLLeavesMetadataUnchanged(t *testing.T) {
 			t.Fatal("the column of the failed change exists")
 		}
 	})
+}
+
+// A long query holding the table makes a metadata change wait at most its
+// lock timeout and answer 503 "busy" (retryable), changing nothing.
+func TestMeta_LockedTableAnswersBusy(t *testing.T) {
+	if testutil.PostgresURL(t) == "" {
+		t.Skip("the lock timeout is PostgreSQL's")
+	}
+	s := testserver.New(t, "postgres", testserver.Options{})
+	tok := s.NewTenant(t, "acme", "none")
+	s.Do(t, "POST", "/api/v1/meta/objects", tok, map[string]any{"api_name": "project", "label": "Project"}).Expect(t, 201)
+	ctx := context.Background()
+	sqlDB, err := s.App.DB.Gorm.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, "LOCK TABLE "+s.App.DB.Dialect.Table("acme", "project")+" IN ACCESS SHARE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	r := s.Do(t, "POST", "/api/v1/meta/objects/project/fields", tok, map[string]any{"api_name": "region", "type": "text", "label": "Region"}).Expect(t, 503)
+	if _, code := r.Problem(t); code != "busy" {
+		t.Fatalf("code %s", code)
+	}
+	holder.Rollback()
+	obj := s.Do(t, "GET", "/api/v1/meta/objects/project", tok, nil).Expect(t, 200).JSON(t)
+	if len(obj["fields"].([]any)) != 1 {
+		t.Fatal("the refused change was recorded")
+	}
+	s.Do(t, "POST", "/api/v1/meta/objects/project/fields", tok, map[string]any{"api_name": "region", "type": "text", "label": "Region"}).Expect(t, 201)
 }

@@ -143,6 +143,11 @@ func TooLarge(limit int64) *Error {
 	return newError(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
 }
 
+// Busy is a 503 for a request that met a lock or timeout and may be retried.
+func Busy(detail string) *Error {
+	return newError(http.StatusServiceUnavailable, "busy", detail)
+}
+
 // Unprocessable is a 422 for requests that are well-formed but cannot apply.
 func Unprocessable(code, format string, args ...any) *Error {
 	return newError(http.StatusUnprocessableEntity, code, fmt.Sprintf(format, args...))

@@ -364,15 +364,10 @@ func (h *Handlers) DeleteListView(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func tenantView(t metadata.Tenant, version int64) gin.H {
-	return gin.H{"id": t.ID, "key": t.Key, "name": t.Name, "locale": t.Locale, "time_zone": t.TimeZone,
-		"currency": t.Currency, "logo_url": t.LogoURL, "metadata_version": version}
-}
-
 // GetTenant returns the tenant's settings.
 func (h *Handlers) GetTenant(c *gin.Context) {
 	snap := httpx.Snapshot(c)
-	c.JSON(http.StatusOK, tenantView(snap.Tenant, snap.Version))
+	c.JSON(http.StatusOK, snap.TenantInfo())
 }
 
 // UpdateTenant changes the tenant's name, logo, language or time zone.
@@ -387,5 +382,5 @@ func (h *Handlers) UpdateTenant(c *gin.Context) {
 		problem.Write(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, tenantView(snap.Tenant, snap.Version))
+	c.JSON(http.StatusOK, snap.TenantInfo())
 }

@@ -114,8 +114,7 @@ func (h *Handlers) Me(c *gin.Context) {
 	}
 	out := gin.H{"user": userView(u), "operator": false}
 	if snap := httpx.Snapshot(c); snap != nil {
-		out["tenant"] = gin.H{"id": snap.Tenant.ID, "key": snap.Tenant.Key, "name": snap.Tenant.Name, "locale": snap.Tenant.Locale,
-			"time_zone": snap.Tenant.TimeZone, "currency": snap.Tenant.Currency, "logo_url": snap.Tenant.LogoURL, "metadata_version": snap.Version}
+		out["tenant"] = snap.TenantInfo()
 	}
 	c.JSON(http.StatusOK, out)
 }
