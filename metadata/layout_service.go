@@ -15,24 +15,9 @@ func (s *Service) PutLayout(ctx context.Context, tenantID, object string, l Layo
 		if o == nil {
 			return problem.UnknownObject(object)
 		}
-		i := slices.IndexFunc(o.Layouts, func(x Layout) bool { return x.APIName == l.APIName })
-		if err := presenceError("layout", l.APIName, i >= 0, create); err != nil {
-			return err
-		}
-		if err := invalid(normalizeLayout(&l, o, cs.next())); err != nil {
-			return err
-		}
-		if create {
-			if len(o.Layouts) >= maxLayoutsPerObject {
-				return problem.Unprocessable(problem.CodeLimitExceeded, "an object has at most %d layouts", maxLayoutsPerObject)
-			}
-			o.Layouts = append(o.Layouts, l)
-			i = len(o.Layouts) - 1
-		} else {
-			o.Layouts[i] = l
-		}
-		oneDefault(len(o.Layouts), i, l.Default, func(j int) *bool { return &o.Layouts[j].Default })
-		return nil
+		return putNamed(&o.Layouts, l, layoutItem, create, "layout", func(l *Layout) error {
+			return invalid(normalizeLayout(l, o, cs.next()))
+		})
 	})
 }
 
@@ -43,16 +28,7 @@ func (s *Service) DeleteLayout(ctx context.Context, tenantID, object, name strin
 		if o == nil {
 			return problem.UnknownObject(object)
 		}
-		i := slices.IndexFunc(o.Layouts, func(x Layout) bool { return x.APIName == name })
-		if i < 0 {
-			return problem.NotFound("%s has no layout %q", object, name)
-		}
-		wasDefault := o.Layouts[i].Default
-		o.Layouts = slices.Delete(o.Layouts, i, i+1)
-		if wasDefault && len(o.Layouts) > 0 {
-			o.Layouts[0].Default = true
-		}
-		return nil
+		return deleteNamed(&o.Layouts, name, layoutItem, object, "layout")
 	})
 }
 
@@ -63,24 +39,9 @@ func (s *Service) PutListView(ctx context.Context, tenantID, object string, v Li
 		if o == nil {
 			return problem.UnknownObject(object)
 		}
-		i := slices.IndexFunc(o.ListViews, func(x ListView) bool { return x.APIName == v.APIName })
-		if err := presenceError("list view", v.APIName, i >= 0, create); err != nil {
-			return err
-		}
-		if err := invalid(normalizeListView(&v, o)); err != nil {
-			return err
-		}
-		if create {
-			if len(o.ListViews) >= maxLayoutsPerObject {
-				return problem.Unprocessable(problem.CodeLimitExceeded, "an object has at most %d list views", maxLayoutsPerObject)
-			}
-			o.ListViews = append(o.ListViews, v)
-			i = len(o.ListViews) - 1
-		} else {
-			o.ListViews[i] = v
-		}
-		oneDefault(len(o.ListViews), i, v.Default, func(j int) *bool { return &o.ListViews[j].Default })
-		return nil
+		return putNamed(&o.ListViews, v, listViewItem, create, "list view", func(v *ListView) error {
+			return invalid(normalizeListView(v, o))
+		})
 	})
 }
 
@@ -91,42 +52,82 @@ func (s *Service) DeleteListView(ctx context.Context, tenantID, object, name str
 		if o == nil {
 			return problem.UnknownObject(object)
 		}
-		i := slices.IndexFunc(o.ListViews, func(x ListView) bool { return x.APIName == name })
-		if i < 0 {
-			return problem.NotFound("%s has no list view %q", object, name)
-		}
-		wasDefault := o.ListViews[i].Default
-		o.ListViews = slices.Delete(o.ListViews, i, i+1)
-		if wasDefault && len(o.ListViews) > 0 {
-			o.ListViews[0].Default = true
-		}
-		return nil
+		return deleteNamed(&o.ListViews, name, listViewItem, object, "list view")
 	})
 }
 
-func presenceError(kind, name string, exists, create bool) error {
+// item tells the list helpers how to read an item's name and default flag.
+type item[T any] struct {
+	name       func(*T) string
+	defaultPtr func(*T) *bool
+}
+
+var (
+	layoutItem   = item[Layout]{name: func(l *Layout) string { return l.APIName }, defaultPtr: func(l *Layout) *bool { return &l.Default }}
+	listViewItem = item[ListView]{name: func(v *ListView) string { return v.APIName }, defaultPtr: func(v *ListView) *bool { return &v.Default }}
+)
+
+func (it item[T]) index(items []T, name string) int {
+	for i := range items {
+		if it.name(&items[i]) == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// putNamed validates x and adds it to items (create) or replaces the item of
+// the same name, keeping exactly one default.
+func putNamed[T any](items *[]T, x T, it item[T], create bool, kind string, validate func(*T) error) error {
+	name := it.name(&x)
+	i := it.index(*items, name)
 	switch {
-	case create && exists:
+	case create && i >= 0:
 		return problem.Conflict(problem.CodeConflict, "%s %q already exists", kind, name).
 			WithErrors(problem.FieldError{Field: "api_name", Code: problem.CodeConflict, Message: fmt.Sprintf("%s %q already exists", kind, name)})
-	case !create && !exists:
+	case !create && i < 0:
 		return problem.NotFound("no %s %q", kind, name)
+	case create && len(*items) >= maxLayoutsPerObject:
+		return problem.Unprocessable(problem.CodeLimitExceeded, "an object has at most %d of each kind of %s", maxLayoutsPerObject, kind)
 	}
+	if err := validate(&x); err != nil {
+		return err
+	}
+	if create {
+		*items = append(*items, x)
+		i = len(*items) - 1
+	} else {
+		(*items)[i] = x
+	}
+	isDefault := *it.defaultPtr(&x)
+	for j := range *items {
+		if isDefault {
+			*it.defaultPtr(&(*items)[j]) = j == i
+		}
+	}
+	ensureDefault(*items, it)
 	return nil
 }
 
-// oneDefault keeps exactly one default among n items after item i changed.
-func oneDefault(n, i int, isDefault bool, flag func(j int) *bool) {
-	if isDefault {
-		for j := 0; j < n; j++ {
-			*flag(j) = j == i
-		}
-		return
+// deleteNamed removes the item called name; if it was the default, the
+// first remaining item becomes the default.
+func deleteNamed[T any](items *[]T, name string, it item[T], object, kind string) error {
+	i := it.index(*items, name)
+	if i < 0 {
+		return problem.NotFound("%s has no %s %q", object, kind, name)
 	}
-	for j := 0; j < n; j++ {
-		if *flag(j) {
+	*items = slices.Delete(*items, i, i+1)
+	ensureDefault(*items, it)
+	return nil
+}
+
+func ensureDefault[T any](items []T, it item[T]) {
+	for j := range items {
+		if *it.defaultPtr(&items[j]) {
 			return
 		}
 	}
-	*flag(0) = true
+	if len(items) > 0 {
+		*it.defaultPtr(&items[0]) = true
+	}
 }
