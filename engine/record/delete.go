@@ -12,6 +12,40 @@ import (
 // maxCascadeDepth bounds how far deletes follow cascading lookups.
 const maxCascadeDepth = 5
 
+// selector picks a set of rows of one object's table: a predicate on the
+// unaliased table and its arguments. Deletes, restores and purges work on
+// sets, so a cascade costs a few statements per lookup relation, not per
+// child record.
+type selector struct {
+	where string
+	args  []any
+}
+
+func byID(id string) selector { return selector{where: "id = ?", args: []any{id}} }
+
+func (sel selector) and(cond string, args ...any) selector {
+	return selector{where: "(" + sel.where + ") AND " + cond, args: append(append([]any(nil), sel.args...), args...)}
+}
+
+// children selects the rows of child whose lookup f points into sel's rows
+// of parent.
+func (sel selector) children(parent *scope, child *scope, f *metadata.Field) selector {
+	return selector{where: fmt.Sprintf("%s IN (SELECT id FROM %s WHERE %s)", child.q(f.APIName), parent.table(), sel.where), args: sel.args}
+}
+
+func (s *Service) child(sc *scope, r metadata.FieldRef) *scope {
+	return &scope{snap: sc.snap, obj: r.Object, ddl: sc.ddl, user: sc.user}
+}
+
+func (s *Service) count(ctx context.Context, sc *scope, sel selector) (int64, error) {
+	var n int64
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", sc.table(), sel.where)
+	if err := s.db.Conn(ctx).Raw(q, sel.args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count %s: %w", sc.obj.APIName, err)
+	}
+	return n, nil
+}
+
 // Delete moves a record to the recycle bin. Lookups that point at it act
 // now the way their on_delete says: restrict refuses while live records
 // refer to it, cascade moves those records to the recycle bin with it (and
@@ -30,84 +64,73 @@ func (s *Service) Delete(ctx context.Context, snap *metadata.Snapshot, object, i
 	})
 }
 
+// softDelete deletes one record, guarded by its version when ifMatch is set.
 func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch *int64, now time.Time, depth int) error {
-	if depth > maxCascadeDepth {
-		return problem.Conflict(problem.CodeLimitExceeded, "the delete cascades more than %d levels deep", maxCascadeDepth)
+	sel := byID(id)
+	if ifMatch != nil {
+		sel = sel.and("version = ?", *ifMatch)
 	}
-	conn := s.db.Conn(ctx)
-	d := s.db.Dialect.Name()
+	n, err := s.softDeleteSet(ctx, sc, sel, now, depth)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return s.missOrConflict(ctx, sc, id)
+	}
+	return nil
+}
+
+// softDeleteSet moves the live rows of sel to the recycle bin, all stamped
+// with now, and cascades; it returns how many rows of sc it deleted.
+func (s *Service) softDeleteSet(ctx context.Context, sc *scope, sel selector, now time.Time, depth int) (int64, error) {
+	live := sel.and("deleted_at IS NULL")
+	if depth > maxCascadeDepth {
+		if n, err := s.count(ctx, sc, live); err != nil || n == 0 {
+			return 0, err
+		}
+		return 0, problem.Conflict(problem.CodeLimitExceeded, "the delete cascades more than %d levels deep", maxCascadeDepth)
+	}
 	refs := sc.snap.Referrers(sc.obj.APIName)
 	for _, r := range refs {
 		if r.Field.OnDelete != metadata.OnDeleteRestrict {
 			continue
 		}
-		var n int64
-		q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = ? AND deleted_at IS NULL", sc.tableOf(r.Object.APIName), sc.q(r.Field.APIName))
-		if err := conn.Raw(q, id).Scan(&n).Error; err != nil {
-			return fmt.Errorf("check references from %s.%s: %w", r.Object.APIName, r.Field.APIName, err)
+		child := s.child(sc, r)
+		n, err := s.count(ctx, child, live.children(sc, child, r.Field).and("deleted_at IS NULL"))
+		if err != nil {
+			return 0, err
 		}
 		if n > 0 {
-			return problem.Conflict(problem.CodeReferenced, "%d %s record(s) refer to this record through %s; delete or reassign them first",
+			return 0, problem.Conflict(problem.CodeReferenced, "%d %s record(s) refer to this record through %s; delete or reassign them first",
 				n, r.Object.APIName, r.Field.APIName).WithErrors(problem.FieldError{Field: r.Object.APIName + "." + r.Field.APIName, Code: problem.CodeReferenced,
 				Message: fmt.Sprintf("%d record(s) refer to it", n)})
 		}
 	}
-	args := []any{bindTime(d, now), bindTime(d, now), nullable(sc.user), id}
-	where := "id = ? AND deleted_at IS NULL"
-	if ifMatch != nil {
-		where += " AND version = ?"
-		args = append(args, *ifMatch)
-	}
-	q := fmt.Sprintf("UPDATE %s SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE %s", sc.table(), where)
-	res := conn.Exec(q, args...)
+	d := s.db.Dialect.Name()
+	q := fmt.Sprintf("UPDATE %s SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE %s", sc.table(), live.where)
+	res := s.db.Conn(ctx).Exec(q, append([]any{bindTime(d, now), bindTime(d, now), nullable(sc.user)}, live.args...)...)
 	if res.Error != nil {
-		return fmt.Errorf("delete %s %s: %w", sc.obj.APIName, id, res.Error)
+		return 0, fmt.Errorf("delete %s: %w", sc.obj.APIName, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return s.missOrConflict(ctx, sc, id)
+		return 0, nil
 	}
+	done := sel.and("deleted_at = ?", bindTime(d, now))
 	for _, r := range refs {
 		if r.Field.OnDelete != metadata.OnDeleteCascade {
 			continue
 		}
-		child := &scope{snap: sc.snap, obj: r.Object, ddl: sc.ddl, user: sc.user}
-		ids, err := s.childIDs(ctx, child, r.Field, id, "deleted_at IS NULL")
-		if err != nil {
-			return err
-		}
-		for _, cid := range ids {
-			if err := s.softDelete(ctx, child, cid, nil, now, depth+1); err != nil {
-				return err
-			}
+		child := s.child(sc, r)
+		if _, err := s.softDeleteSet(ctx, child, done.children(sc, child, r.Field), now, depth+1); err != nil {
+			return 0, err
 		}
 	}
-	return nil
-}
-
-func (s *Service) childIDs(ctx context.Context, child *scope, f *metadata.Field, parentID, cond string, args ...any) ([]string, error) {
-	q := fmt.Sprintf("SELECT id FROM %s WHERE %s = ? AND %s", child.table(), child.q(f.APIName), cond)
-	var raw []any
-	rows, err := s.db.Conn(ctx).Raw(q, append([]any{parentID}, args...)...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("find %s records under %s: %w", child.obj.APIName, parentID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v any
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		raw = append(raw, v)
-	}
-	ids := make([]string, len(raw))
-	for i, v := range raw {
-		ids[i] = fmt.Sprint(metadata.OutputValue(systemColumns[0].kind, 0, v))
-	}
-	return ids, rows.Err()
+	return res.RowsAffected, nil
 }
 
 // Restore brings a record back from the recycle bin, with the records its
-// delete cascaded to.
+// delete cascaded to (those deleted at the same instant through a cascading
+// lookup).
 func (s *Service) Restore(ctx context.Context, snap *metadata.Snapshot, object, id string) (Record, error) {
 	sc, err := s.scope(ctx, snap, object)
 	if err != nil {
@@ -117,7 +140,24 @@ func (s *Service) Restore(ctx context.Context, snap *metadata.Snapshot, object, 
 		return nil, notFound(object, id)
 	}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		return s.restore(ctx, sc, id, 0)
+		var stamp []any
+		rows, err := s.db.Conn(ctx).Raw(fmt.Sprintf("SELECT deleted_at FROM %s WHERE id = ? AND deleted_at IS NOT NULL", sc.table()), id).Rows()
+		if err != nil {
+			return fmt.Errorf("find deleted %s: %w", object, err)
+		}
+		for rows.Next() {
+			var v any
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			stamp = append(stamp, v)
+		}
+		rows.Close()
+		if len(stamp) == 0 {
+			return problem.NotFound("%s has no deleted record %s", object, id)
+		}
+		return s.restoreSet(ctx, sc, byID(id), stamp[0], 0)
 	})
 	if err != nil {
 		return nil, err
@@ -125,47 +165,26 @@ func (s *Service) Restore(ctx context.Context, snap *metadata.Snapshot, object, 
 	return s.Get(ctx, snap, object, id, GetOptions{})
 }
 
-func (s *Service) restore(ctx context.Context, sc *scope, id string, depth int) error {
+func (s *Service) restoreSet(ctx context.Context, sc *scope, sel selector, stamp any, depth int) error {
 	if depth > maxCascadeDepth {
 		return nil
 	}
-	conn := s.db.Conn(ctx)
-	var deletedAt []any
-	rows, err := conn.Raw(fmt.Sprintf("SELECT deleted_at FROM %s WHERE id = ? AND deleted_at IS NOT NULL", sc.table()), id).Rows()
-	if err != nil {
-		return fmt.Errorf("find deleted %s: %w", sc.obj.APIName, err)
+	q := fmt.Sprintf("UPDATE %s SET deleted_at = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE %s", sc.table(), sel.and("deleted_at = ?", stamp).where)
+	args := append([]any{bindTime(s.db.Dialect.Name(), s.now()), nullable(sc.user)}, sel.and("deleted_at = ?", stamp).args...)
+	res := s.db.Conn(ctx).Exec(q, args...)
+	if res.Error != nil {
+		return mapWriteError(sc, res.Error, "")
 	}
-	for rows.Next() {
-		var v any
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return err
-		}
-		deletedAt = append(deletedAt, v)
-	}
-	rows.Close()
-	if len(deletedAt) == 0 {
-		return problem.NotFound("%s has no deleted record %s", sc.obj.APIName, id)
-	}
-	d := s.db.Dialect.Name()
-	now := s.now()
-	q := fmt.Sprintf("UPDATE %s SET deleted_at = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?", sc.table())
-	if err := conn.Exec(q, bindTime(d, now), nullable(sc.user), id).Error; err != nil {
-		return mapWriteError(sc, err, "")
+	if res.RowsAffected == 0 {
+		return nil
 	}
 	for _, r := range sc.snap.Referrers(sc.obj.APIName) {
 		if r.Field.OnDelete != metadata.OnDeleteCascade {
 			continue
 		}
-		child := &scope{snap: sc.snap, obj: r.Object, ddl: sc.ddl, user: sc.user}
-		ids, err := s.childIDs(ctx, child, r.Field, id, "deleted_at = ?", deletedAt[0])
-		if err != nil {
+		child := s.child(sc, r)
+		if err := s.restoreSet(ctx, child, sel.children(sc, child, r.Field), stamp, depth+1); err != nil {
 			return err
-		}
-		for _, cid := range ids {
-			if err := s.restore(ctx, child, cid, depth+1); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
@@ -184,57 +203,57 @@ func (s *Service) Purge(ctx context.Context, snap *metadata.Snapshot, object, id
 		return notFound(object, id)
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		var n int64
-		if err := s.db.Conn(ctx).Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE id = ? AND deleted_at IS NOT NULL", sc.table()), id).Scan(&n).Error; err != nil {
-			return fmt.Errorf("find deleted %s: %w", object, err)
+		sel := byID(id).and("deleted_at IS NOT NULL")
+		n, err := s.count(ctx, sc, sel)
+		if err != nil {
+			return err
 		}
 		if n == 0 {
 			return problem.NotFound("%s has no record %s in the recycle bin; delete it first", object, id)
 		}
-		return s.purge(ctx, sc, id, 0)
+		return s.purgeSet(ctx, sc, sel, 0)
 	})
 }
 
-func (s *Service) purge(ctx context.Context, sc *scope, id string, depth int) error {
+func (s *Service) purgeSet(ctx context.Context, sc *scope, sel selector, depth int) error {
+	if depth > 0 {
+		if n, err := s.count(ctx, sc, sel); err != nil || n == 0 {
+			return err
+		}
+	}
 	if depth > maxCascadeDepth {
 		return problem.Conflict(problem.CodeLimitExceeded, "the purge cascades more than %d levels deep", maxCascadeDepth)
 	}
 	conn := s.db.Conn(ctx)
 	for _, r := range sc.snap.Referrers(sc.obj.APIName) {
-		child := &scope{snap: sc.snap, obj: r.Object, ddl: sc.ddl, user: sc.user}
+		child := s.child(sc, r)
+		refs := sel.children(sc, child, r.Field)
 		switch r.Field.OnDelete {
 		case metadata.OnDeleteRestrict:
-			var n int64
-			q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = ?", child.table(), child.q(r.Field.APIName))
-			if err := conn.Raw(q, id).Scan(&n).Error; err != nil {
-				return fmt.Errorf("check references: %w", err)
+			n, err := s.count(ctx, child, refs)
+			if err != nil {
+				return err
 			}
 			if n > 0 {
 				return problem.Conflict(problem.CodeReferenced, "%d %s record(s) (some may be in the recycle bin) refer to this record through %s",
 					n, r.Object.APIName, r.Field.APIName)
 			}
 		case metadata.OnDeleteSetNull:
-			q := fmt.Sprintf("UPDATE %s SET %s = NULL, version = version + 1 WHERE %s = ?", child.table(), child.q(r.Field.APIName), child.q(r.Field.APIName))
-			if err := conn.Exec(q, id).Error; err != nil {
+			q := fmt.Sprintf("UPDATE %s SET %s = NULL, version = version + 1 WHERE %s", child.table(), child.q(r.Field.APIName), refs.where)
+			if err := conn.Exec(q, refs.args...).Error; err != nil {
 				return fmt.Errorf("clear references from %s.%s: %w", r.Object.APIName, r.Field.APIName, err)
 			}
 		case metadata.OnDeleteCascade:
-			ids, err := s.childIDs(ctx, child, r.Field, id, "1 = 1")
-			if err != nil {
+			if err := s.purgeSet(ctx, child, refs, depth+1); err != nil {
 				return err
-			}
-			for _, cid := range ids {
-				if err := s.purge(ctx, child, cid, depth+1); err != nil {
-					return err
-				}
 			}
 		}
 	}
-	hist := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND record_id = ?", sc.tableOf(metadata.TableStageHistory))
-	if err := conn.Exec(hist, sc.obj.APIName, id).Error; err != nil {
+	hist := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND record_id IN (SELECT id FROM %s WHERE %s)", sc.tableOf(metadata.TableStageHistory), sc.table(), sel.where)
+	if err := conn.Exec(hist, append([]any{sc.obj.APIName}, sel.args...)...).Error; err != nil {
 		return fmt.Errorf("purge stage history: %w", err)
 	}
-	if err := conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE id = ?", sc.table()), id).Error; err != nil {
+	if err := conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE %s", sc.table(), sel.where), sel.args...).Error; err != nil {
 		return mapWriteError(sc, err, "")
 	}
 	return nil

@@ -415,3 +415,50 @@ func cmpDecimal(a, b string) int {
 	}
 	return 0
 }
+
+// Deleting, restoring and purging a parent with many children costs a few
+// statements per lookup relation, not a few per child.
+func TestRecords_CascadesAreSetBased(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := s.NewTenant(t, "acme", "sales")
+		acct := create(t, s, tok, "account", map[string]any{"name": "Parent Co"})
+		var ops []any
+		for i := 0; i < 25; i++ {
+			ops = append(ops, map[string]any{"op": "create", "values": map[string]any{"name": fmt.Sprintf("c%d", i), "account_id": acct["id"]}})
+		}
+		res := s.Do(t, "POST", "/api/v1/records/contact/bulk", tok, map[string]any{"operations": ops}).Expect(t, 200).JSON(t)["results"].([]any)
+		ops = nil
+		for _, r := range res {
+			ops = append(ops, map[string]any{"op": "create", "values": map[string]any{"name": "call", "account_id": acct["id"], "contact_id": r.(map[string]any)["id"]}})
+		}
+		s.Do(t, "POST", "/api/v1/records/activity/bulk", tok, map[string]any{"operations": ops}).Expect(t, 200)
+		total := func(object, deleted string) string {
+			return str(s.Do(t, "GET", "/api/v1/records/"+object+"?count=true&limit=1&deleted="+deleted, tok, nil).Expect(t, 200).JSON(t)["total"])
+		}
+		path := "/api/v1/records/account/" + str(acct["id"])
+		sql := countSQL(s)
+		s.Do(t, "DELETE", path, tok, nil).Expect(t, 204)
+		if n := len(sql.reset()); n > 15 {
+			t.Fatalf("deleting an account with 25 contacts and 25 activities ran %d statements", n)
+		}
+		if total("contact", "true") != "25" || total("activity", "true") != "25" || total("contact", "false") != "0" {
+			t.Fatal("the delete did not cascade to every contact and activity")
+		}
+		s.Do(t, "POST", path+"/restore", tok, nil).Expect(t, 200)
+		if n := len(sql.reset()); n > 15 {
+			t.Fatalf("restore ran %d statements", n)
+		}
+		if total("contact", "false") != "25" || total("activity", "false") != "25" {
+			t.Fatal("restore did not bring every child back")
+		}
+		s.Do(t, "DELETE", path, tok, nil).Expect(t, 204)
+		sql.reset()
+		s.Do(t, "POST", path+"/purge", tok, nil).Expect(t, 204)
+		if n := len(sql.reset()); n > 30 {
+			t.Fatalf("purge ran %d statements", n)
+		}
+		if total("contact", "true") != "0" || total("activity", "true") != "0" {
+			t.Fatal("purge left children behind")
+		}
+	})
+}
