@@ -44,9 +44,6 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		}
 		return rec, nil
 	}
-	if err := verifyLookups(ctx, conn, sc, p, prefix); err != nil {
-		return nil, err
-	}
 	// Stage changes need the stage before the write; lock the row so that
 	// two concurrent moves record a consistent history.
 	var before map[string]any
@@ -75,6 +72,12 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		where += " AND version = ?"
 		args = append(args, *ifMatch)
 	}
+	// As on insert, the update itself checks that every lookup it writes
+	// names a live record.
+	if guards, guardArgs := lookupGuards(sc, p); guards != "" {
+		where += " AND " + guards
+		args = append(args, guardArgs...)
+	}
 	pl := planOf(sc)
 	q := fmt.Sprintf("UPDATE %s SET %s WHERE %s RETURNING %s", sc.table(), strings.Join(sets, ", "), where, pl.selectAll)
 	recs, err := queryRecords(conn, pl.cols, q, args...)
@@ -82,6 +85,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		return nil, mapWriteError(sc, err, prefix)
 	}
 	if len(recs) == 0 {
+		if err := verifyLookups(ctx, conn, sc, p, prefix); err != nil {
+			return nil, err
+		}
 		return nil, s.missOrConflict(ctx, sc, id)
 	}
 	for _, st := range p.stages {

@@ -247,6 +247,16 @@ func TestRecords_SoftDeleteRestorePurgeAndLookups(t *testing.T) {
 		if field, code := r.Problem(t); field != "contact_id" || code != "lookup_not_found" {
 			t.Fatalf("lookup to deleted: %s/%s", field, code)
 		}
+		// An update is checked the same way, and a stale version still says 412.
+		other := create(t, s, tok, "account", map[string]any{"name": "Other"})
+		cPath := "/api/v1/records/contact/"
+		live := create(t, s, tok, "contact", map[string]any{"name": "李娜", "account_id": other["id"]})
+		r = s.Do(t, "PATCH", cPath+str(live["id"]), tok, map[string]any{"account_id": "0190a0b0-0000-7000-8000-000000000009"}).Expect(t, 400)
+		if field, code := r.Problem(t); field != "account_id" || code != "lookup_not_found" {
+			t.Fatalf("update to a missing lookup: %s/%s", field, code)
+		}
+		s.Do(t, "PATCH", cPath+str(live["id"]), tok, map[string]any{"account_id": other["id"]}, "If-Match", `"7"`).Expect(t, 412)
+		s.Do(t, "PATCH", cPath+str(live["id"]), tok, map[string]any{"account_id": other["id"]}, "If-Match", `"1"`).Expect(t, 200)
 		// Purge only from the recycle bin; restrict counts deleted referrers too.
 		s.Do(t, "POST", acctPath+"/purge", tok, nil).Expect(t, 404)
 		s.Do(t, "DELETE", acctPath, tok, nil).Expect(t, 204)

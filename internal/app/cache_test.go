@@ -120,6 +120,10 @@ func TestBudgets_StatementsPerRequest(t *testing.T) {
 		if stmts := sql.reset(); len(stmts) != 2 {
 			t.Fatalf("create ran %d statements, want 2: %v", len(stmts), stmts)
 		}
+		s.Do(t, "PATCH", path, tok, map[string]any{"name": "Deal renamed", "account_id": acct["id"]}).Expect(t, 200)
+		if stmts := sql.reset(); len(stmts) != 1 {
+			t.Fatalf("an update that writes a lookup ran %d statements, want 1: %v", len(stmts), stmts)
+		}
 		create(t, s, tok, "product", map[string]any{"name": "Widget", "code": "W-1"})
 		if stmts := sql.reset(); len(stmts) != 1 {
 			t.Fatalf("plain create ran %d statements, want 1: %v", len(stmts), stmts)
