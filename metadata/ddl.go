@@ -14,7 +14,20 @@ const (
 	TableStageHistory = "_stage_history"
 	TableSequences    = "_sequences"
 	TableIdempotency  = "_idempotency"
+	// TableShares grants one record to a user, org unit or role: manual
+	// shares and record teams.
+	TableShares = "_shares"
+	// TableAuditLog is the append-only operation log.
+	TableAuditLog = "_audit_log"
+	// TableFieldHistory keeps the changes of tracked fields.
+	TableFieldHistory = "_field_history"
 )
+
+var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory}
+
+// NamespaceVersion is the version of the system tables Namespace creates;
+// tenants created earlier are brought up to it by NamespaceUpgrade.
+const NamespaceVersion = 2
 
 // DDL generates statements for one tenant's namespace in one dialect.
 // Every identifier comes from validated metadata and is quoted.
@@ -40,12 +53,48 @@ func (g DDL) Namespace() []string {
 		fmt.Sprintf(`CREATE TABLE %s (key text PRIMARY KEY, user_id %s, request_hash text NOT NULL, status %s NOT NULL, body text NOT NULL, created_at %s NOT NULL)`,
 			g.table(TableIdempotency), uuidT, intT, tsT),
 	)
+	return append(stmts, g.accessTables()...)
+}
+
+// NamespaceUpgrade returns the statements that bring a namespace created at
+// version from up to NamespaceVersion.
+func (g DDL) NamespaceUpgrade(from int) []string {
+	var stmts []string
+	if from < 2 {
+		stmts = append(stmts, g.accessTables()...)
+	}
 	return stmts
+}
+
+// accessTables are version 2: record shares, the audit log and field history.
+func (g DDL) accessTables() []string {
+	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
+	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
+	idx := func(table, suffix, cols string) string {
+		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
+	}
+	stmts := []string{
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, grantee text NOT NULL, access text NOT NULL, reason text NOT NULL, created_by %s, created_at %s NOT NULL)`,
+			g.table(TableShares), uuidT, uuidT, uuidT, tsT),
+		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (object, record_id, grantee, reason)`, g.q(g.D.IndexName(g.Key, TableShares, "record")), g.table(TableShares)),
+		// Serves the list predicate "id IN (records shared with my grantees)".
+		idx(TableShares, "grantee", "object, grantee, record_id, access"),
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, at %s NOT NULL, actor_id %s, actor_kind text NOT NULL, actor_name text NOT NULL, ip text NOT NULL, client text NOT NULL, request_id text NOT NULL, action text NOT NULL, object text NOT NULL, record_id text NOT NULL, summary text NOT NULL, before text, after text)`,
+			g.table(TableAuditLog), uuidT, tsT, uuidT),
+		idx(TableAuditLog, "at", "at"),
+		idx(TableAuditLog, "record", "object, record_id, at"),
+		idx(TableAuditLog, "actor", "actor_id, at"),
+		idx(TableAuditLog, "action", "action, at"),
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, field text NOT NULL, old_value text, new_value text, changed_at %s NOT NULL, changed_by %s)`,
+			g.table(TableFieldHistory), uuidT, uuidT, tsT, uuidT),
+		idx(TableFieldHistory, "record", "object, record_id, changed_at"),
+	}
+	return append(stmts, g.D.AppendOnly(g.Key, TableAuditLog)...)
 }
 
 // DropNamespace removes a tenant's tables.
 func (g DDL) DropNamespace(objects []string) []string {
-	tables := append([]string{TableStageHistory, TableSequences, TableIdempotency}, objects...)
+	tables := append(append([]string(nil), systemTables...), objects...)
 	return g.D.DropNamespace(g.Key, tables)
 }
 

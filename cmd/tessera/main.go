@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // tenant time zones work on hosts without a zoneinfo database
 
@@ -46,6 +47,10 @@ environment:
   TESSERA_BODY_LIMIT request body limit in bytes (default 1048576)
   TESSERA_DB_MAX_CONNS  database pool size (default 20)
   TESSERA_LOG_FORMAT text|json (default text)   TESSERA_LOG_LEVEL debug|info|warn|error
+  TESSERA_MASTER_KEY 32 bytes, base64: wraps each tenant's data key for encrypted fields
+                     (default: a key generated into TESSERA_MASTER_KEY_FILE, data/master.key)
+  TESSERA_PUBLIC_URL https://crm.example.com: the address users reach (single sign-on redirects)
+  TESSERA_TRUSTED_PROXIES comma-separated proxy addresses whose X-Forwarded-For is trusted
 `
 
 func run(args []string) error {
@@ -81,11 +86,17 @@ func run(args []string) error {
 // commonFlags registers the configuration every command shares.
 func commonFlags(fs *flag.FlagSet) *app.Config {
 	cfg := &app.Config{
-		DatabaseURL:  envOr("DATABASE_URL", app.DefaultDatabaseURL),
-		RedisURL:     os.Getenv("REDIS_URL"),
-		Addr:         envOr("ADDR", ":8080"),
-		BodyLimit:    envInt("TESSERA_BODY_LIMIT", app.DefaultBodyLimit),
-		MaxOpenConns: int(envInt("TESSERA_DB_MAX_CONNS", 20)),
+		DatabaseURL:   envOr("DATABASE_URL", app.DefaultDatabaseURL),
+		RedisURL:      os.Getenv("REDIS_URL"),
+		Addr:          envOr("ADDR", ":8080"),
+		BodyLimit:     envInt("TESSERA_BODY_LIMIT", app.DefaultBodyLimit),
+		MaxOpenConns:  int(envInt("TESSERA_DB_MAX_CONNS", 20)),
+		MasterKey:     os.Getenv("TESSERA_MASTER_KEY"),
+		MasterKeyFile: envOr("TESSERA_MASTER_KEY_FILE", "data/master.key"),
+		PublicURL:     os.Getenv("TESSERA_PUBLIC_URL"),
+	}
+	if v := os.Getenv("TESSERA_TRUSTED_PROXIES"); v != "" {
+		cfg.TrustedProxies = strings.Split(v, ",")
 	}
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database URL (postgres://... or a SQLite path)")
 	fs.StringVar(&cfg.RedisURL, "redis-url", cfg.RedisURL, "Redis URL (optional)")

@@ -31,6 +31,16 @@ type Config struct {
 	BodyLimit    int64
 	MaxOpenConns int
 	LogSQL       bool
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// when recording a client's IP; none by default.
+	TrustedProxies []string
+	// MasterKey (base64, 32 bytes) wraps the tenants' data keys. Empty: a
+	// key generated into MasterKeyFile is used (the embedded default).
+	MasterKey     string
+	MasterKeyFile string
+	// PublicURL is the address users reach the server at, used for the
+	// single sign-on redirect URI (default: taken from the request).
+	PublicURL string
 }
 
 // DefaultDatabaseURL is the embedded default: a SQLite file under ./data.

@@ -24,6 +24,10 @@ func (a *App) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(a.Config.TrustedProxies); err != nil {
+		a.Log.Warn("ignoring TESSERA_TRUSTED_PROXIES", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(httpx.RequestID(), httpx.Recovery(a.Log), httpx.Logger(a.Log), httpx.BodyLimit(a.Config.BodyLimit))
 	app := frontend.Handler()
 	r.NoRoute(func(c *gin.Context) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tessera-crm/tessera/internal/audit"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/problem"
 )
@@ -33,6 +34,9 @@ func RequestID() gin.HandlerFunc {
 		}
 		c.Set(problem.RequestIDKey, id)
 		c.Header("X-Request-ID", id)
+		// The operation log records where each change came from.
+		c.Request = c.Request.WithContext(audit.WithRequest(c.Request.Context(),
+			audit.Request{IP: c.ClientIP(), Client: c.Request.UserAgent(), RequestID: id}))
 		c.Next()
 	}
 }

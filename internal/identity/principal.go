@@ -22,6 +22,15 @@ type Principal struct {
 	Name      string `json:"name"`
 	Role      string `json:"role,omitempty"`
 	TokenHash string `json:"-"`
+	// APIKeyID is set when the caller authenticated with an API key; its
+	// PermissionSets then limit what the caller may do (nil: the user's own).
+	APIKeyID       string   `json:"-"`
+	APIKeyName     string   `json:"-"`
+	PermissionSets []string `json:"-"`
+	// Cookie is true for the web app's cookie session, whose writes must
+	// carry the session's CSRFToken.
+	Cookie    bool   `json:"-"`
+	CSRFToken string `json:"-"`
 }
 
 // IsAdmin reports whether the principal administers its tenant.

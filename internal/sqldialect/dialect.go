@@ -62,6 +62,16 @@ type Dialect interface {
 	JSONArrayContains(column string) string
 	// SupportsForUpdate reports whether SELECT ... FOR UPDATE is meaningful.
 	SupportsForUpdate() bool
+	// InList returns a predicate true when column is one of the values of a
+	// single bound parameter, built with ListParam. One parameter for any
+	// number of values keeps the statement text (and its cached plan) the
+	// same whether the list has two values or two thousand.
+	InList(column string, kind ColumnKind) string
+	// ListParam encodes values for InList.
+	ListParam(values []string) any
+	// AppendOnly returns statements that make a tenant table refuse UPDATE
+	// and DELETE.
+	AppendOnly(tenantKey, table string) []string
 }
 
 // For returns the dialect with the given name.

@@ -1,6 +1,9 @@
 package sqldialect
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 type postgres struct{}
 
@@ -57,3 +60,38 @@ func (postgres) Comparable(_ ColumnKind, column string) string { return column }
 func (postgres) JSONArrayContains(column string) string {
 	return column + " @> jsonb_build_array(CAST(? AS text))"
 }
+
+func (postgres) InList(column string, kind ColumnKind) string {
+	if kind == KindUUID {
+		return column + " = ANY(CAST(? AS uuid[]))"
+	}
+	return column + " = ANY(CAST(? AS text[]))"
+}
+
+// ListParam writes a PostgreSQL array literal. Values are quoted, so commas
+// and braces inside them stay data.
+func (postgres) ListParam(values []string) any {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(pgArrayEscaper.Replace(v))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func (p postgres) AppendOnly(tenantKey, table string) []string {
+	schema := p.Quote(TenantSchema(tenantKey))
+	fn := schema + "." + p.Quote(table+"_append_only")
+	return []string{
+		"CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION '" + table + " is append-only'; END$$",
+		"CREATE TRIGGER " + p.Quote(table+"_append_only") + " BEFORE UPDATE OR DELETE ON " + p.Table(tenantKey, table) + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()",
+	}
+}
+
+var pgArrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)

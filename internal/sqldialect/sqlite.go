@@ -1,5 +1,10 @@
 package sqldialect
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 type sqlite struct{}
 
 func (sqlite) Name() Name                { return SQLite }
@@ -51,4 +56,26 @@ func (sqlite) Comparable(kind ColumnKind, column string) string {
 
 func (sqlite) JSONArrayContains(column string) string {
 	return "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE json_each.value = ?)"
+}
+
+func (sqlite) InList(column string, _ ColumnKind) string {
+	return column + " IN (SELECT value FROM json_each(?))"
+}
+
+func (sqlite) ListParam(values []string) any {
+	if values == nil {
+		values = []string{}
+	}
+	b, _ := json.Marshal(values)
+	return string(b)
+}
+
+func (s sqlite) AppendOnly(tenantKey, table string) []string {
+	var out []string
+	for _, op := range []string{"UPDATE", "DELETE"} {
+		name := s.Quote(TenantSchema(tenantKey)+"__"+table+"_no_"+strings.ToLower(op))
+		out = append(out, "CREATE TRIGGER "+name+" BEFORE "+op+" ON "+s.Table(tenantKey, table)+
+			" BEGIN SELECT RAISE(ABORT, '"+table+" is append-only'); END")
+	}
+	return out
 }

@@ -1,0 +1,121 @@
+-- +goose Up
+-- Organisation: roles form the visibility hierarchy (a role sees the records
+-- owned by users in the roles below it); org units are departments and
+-- teams, used for sharing with a group of people.
+CREATE TABLE roles (
+    tenant_id  uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    id         uuid NOT NULL,
+    api_name   text NOT NULL,
+    name       text NOT NULL,
+    parent_id  uuid,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, api_name)
+);
+
+CREATE TABLE org_units (
+    tenant_id  uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    id         uuid NOT NULL,
+    name       text NOT NULL,
+    kind       text NOT NULL DEFAULT 'department',
+    parent_id  uuid,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+
+ALTER TABLE users ADD COLUMN role_id uuid;
+ALTER TABLE users ADD COLUMN unit_id uuid;
+ALTER TABLE users ADD COLUMN manager_id uuid;
+ALTER TABLE users ADD COLUMN password_changed_at timestamptz;
+
+-- Permission sets are named bundles of casbin policies; the rules
+-- themselves live in casbin_rule with the tenant id as the domain.
+CREATE TABLE permission_sets (
+    tenant_id   uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    api_name    text NOT NULL,
+    name        text NOT NULL,
+    description text NOT NULL DEFAULT '',
+    system      boolean NOT NULL DEFAULT false,
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, api_name)
+);
+
+-- The gorm casbin adapter's table, created here so that migrations own the
+-- schema (the adapter's auto-migration is off).
+CREATE TABLE casbin_rule (
+    id    bigserial PRIMARY KEY,
+    ptype text NOT NULL DEFAULT '',
+    v0    text NOT NULL DEFAULT '',
+    v1    text NOT NULL DEFAULT '',
+    v2    text NOT NULL DEFAULT '',
+    v3    text NOT NULL DEFAULT '',
+    v4    text NOT NULL DEFAULT '',
+    v5    text NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX casbin_rule_unique ON casbin_rule (ptype, v0, v1, v2, v3, v4, v5);
+-- A tenant's policies are loaded by domain: v1 in p rows, v2 in g rows.
+CREATE INDEX casbin_rule_p_domain ON casbin_rule (v1) WHERE ptype = 'p';
+CREATE INDEX casbin_rule_g_domain ON casbin_rule (v2) WHERE ptype = 'g';
+
+CREATE TABLE api_keys (
+    tenant_id       uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    id              uuid NOT NULL,
+    user_id         uuid NOT NULL,
+    name            text NOT NULL,
+    prefix          text NOT NULL UNIQUE,
+    secret_hash     text NOT NULL,
+    permission_sets text NOT NULL DEFAULT '[]',
+    expires_at      timestamptz,
+    revoked_at      timestamptz,
+    last_used_at    timestamptz,
+    created_by      uuid NOT NULL,
+    created_at      timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+
+ALTER TABLE sessions ADD COLUMN csrf_token text NOT NULL DEFAULT '';
+
+-- Single sign-on per tenant, and the state of logins in flight.
+CREATE TABLE tenant_sso (
+    tenant_id         uuid PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+    enabled           boolean NOT NULL DEFAULT false,
+    label             text NOT NULL DEFAULT '',
+    issuer            text NOT NULL DEFAULT '',
+    client_id         text NOT NULL DEFAULT '',
+    client_secret_enc text NOT NULL DEFAULT '',
+    allowed_domains   text NOT NULL DEFAULT '[]',
+    updated_at        timestamptz NOT NULL
+);
+CREATE TABLE oidc_logins (
+    state      text PRIMARY KEY,
+    tenant_id  uuid NOT NULL,
+    nonce      text NOT NULL,
+    verifier   text NOT NULL,
+    created_at timestamptz NOT NULL
+);
+
+-- The tenant's data key (wrapped by the master key) for encrypted fields,
+-- its security policy, and the version of its namespace's system tables.
+ALTER TABLE tenants ADD COLUMN data_key text NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN security text NOT NULL DEFAULT '{}';
+ALTER TABLE tenants ADD COLUMN namespace_version integer NOT NULL DEFAULT 1;
+
+-- +goose Down
+ALTER TABLE tenants DROP COLUMN namespace_version;
+ALTER TABLE tenants DROP COLUMN security;
+ALTER TABLE tenants DROP COLUMN data_key;
+DROP TABLE oidc_logins;
+DROP TABLE tenant_sso;
+ALTER TABLE sessions DROP COLUMN csrf_token;
+DROP TABLE api_keys;
+DROP TABLE casbin_rule;
+DROP TABLE permission_sets;
+ALTER TABLE users DROP COLUMN password_changed_at;
+ALTER TABLE users DROP COLUMN manager_id;
+ALTER TABLE users DROP COLUMN unit_id;
+ALTER TABLE users DROP COLUMN role_id;
+DROP TABLE org_units;
+DROP TABLE roles;
