@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"testing"
 
 	"github.com/tessera-crm/tessera/internal/app"
@@ -15,7 +16,7 @@ import (
 func newApp(b *testing.B, dialect string) *app.App {
 	b.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: testutil.NewDatabaseURL(b, dialect)}, log)
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: testutil.NewDatabaseURL(b, dialect), MasterKeyFile: filepath.Join(b.TempDir(), "master.key")}, log)
 	if err != nil {
 		b.Fatalf("start %s: %v", dialect, err)
 	}
@@ -33,7 +34,7 @@ func postgresOnly(b *testing.B) {
 }
 
 func TestOpportunityValues_AreAcceptedByTheEngine(t *testing.T) {
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: testutil.NewDatabaseURL(t, "sqlite")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: testutil.NewDatabaseURL(t, "sqlite"), MasterKeyFile: filepath.Join(t.TempDir(), "master.key")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

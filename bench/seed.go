@@ -61,8 +61,11 @@ func Open(ctx context.Context, a *app.App, t *tenants.Tenant, admin *identity.Us
 	if err != nil {
 		return nil, fmt.Errorf("load snapshot of %s: %w", t.Key, err)
 	}
-	ctx = identity.WithPrincipal(ctx, &identity.Principal{UserID: admin.ID, TenantID: t.ID, TenantKey: t.Key,
-		Email: admin.Email, Role: identity.RoleAdmin})
+	ctx, err = a.ActAs(ctx, &identity.Principal{UserID: admin.ID, TenantID: t.ID, TenantKey: t.Key,
+		Email: admin.Email, Name: admin.Name, Role: identity.RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
 	return &Session{App: a, Tenant: t, Admin: admin, Snap: snap, Ctx: ctx}, nil
 }
 

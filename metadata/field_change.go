@@ -90,6 +90,15 @@ func equalInt(a, b *int) bool {
 func checkExistingValues(cs *changeSet, o *Object, old, f *Field, storageChanged bool) error {
 	removed := removedOptions(old, f)
 	shorter := f.MaxLength != nil && (old.MaxLength == nil || *f.MaxLength < *old.MaxLength)
+	if old.Encrypted || f.Encrypted {
+		// Metadata cannot read ciphertext (the keys live with the engine),
+		// so a change that needs to look at or rewrite the values is only
+		// allowed while the field is empty.
+		if storageChanged || shorter || old.Encrypted != f.Encrypted {
+			return requireEmpty(cs, o, old, "encrypted values cannot be checked or converted; empty the field first")
+		}
+		return nil
+	}
 	if !storageChanged && len(removed) == 0 && !shorter {
 		return nil
 	}
@@ -252,4 +261,30 @@ func postgresUsing(old, f *Field, col, target string) string {
 		return fmt.Sprintf("CAST(%s AS text)", col)
 	}
 	return fmt.Sprintf("CAST(%s AS %s)", col, target)
+}
+
+// requireEmpty refuses a change while any record has a value in old.
+func requireEmpty(cs *changeSet, o *Object, old *Field, why string) error {
+	var ids []string
+	q := fmt.Sprintf("SELECT id FROM %s WHERE %s IS NOT NULL LIMIT %d", cs.ddl.Table(o.APIName), cs.ddl.q(old.APIName), maxBlockingRows)
+	rows, err := cs.conn.Raw(q).Rows()
+	if err != nil {
+		return fmt.Errorf("read %s.%s: %w", o.APIName, old.APIName, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id any
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("read %s.%s: %w", o.APIName, old.APIName, err)
+		}
+		ids = append(ids, fmt.Sprint(OutputValue(sqldialect.KindUUID, 0, id)))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s.%s: %w", o.APIName, old.APIName, err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return &problem.Error{Status: 409, Type: "https://tessera.dev/problems/not-convertible", Title: "Conflict", Code: problem.CodeNotConvertible,
+		Detail: why, Errors: []problem.FieldError{{Field: old.APIName, Code: problem.CodeNotConvertible, Message: why, Rows: ids}}}
 }

@@ -56,7 +56,8 @@ func (s *Service) DeleteListView(ctx context.Context, tenantID, object, name str
 	})
 }
 
-// item tells the list helpers how to read an item's name and default flag.
+// item tells the list helpers how to read an item's name and default flag
+// (nil for items without one).
 type item[T any] struct {
 	name       func(*T) string
 	defaultPtr func(*T) *bool
@@ -99,6 +100,9 @@ func putNamed[T any](items *[]T, x T, it item[T], create bool, kind string, vali
 	} else {
 		(*items)[i] = x
 	}
+	if it.defaultPtr == nil {
+		return nil
+	}
 	isDefault := *it.defaultPtr(&x)
 	for j := range *items {
 		if isDefault {
@@ -122,6 +126,9 @@ func deleteNamed[T any](items *[]T, name string, it item[T], object, kind string
 }
 
 func ensureDefault[T any](items []T, it item[T]) {
+	if it.defaultPtr == nil {
+		return
+	}
 	for j := range items {
 		if *it.defaultPtr(&items[j]) {
 			return

@@ -42,8 +42,12 @@ type Object struct {
 	Fields       []*Field   `json:"fields"`
 	Layouts      []Layout   `json:"layouts"`
 	ListViews    []ListView `json:"list_views"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// Sharing is who sees and edits records beyond their owner; see
+	// docs/security.md.
+	Sharing      Sharing       `json:"sharing"`
+	SharingRules []SharingRule `json:"sharing_rules,omitempty"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
 
 	fieldIndex map[string]*Field
 	memo       *sync.Map
@@ -151,6 +155,11 @@ type Field struct {
 	OnDelete string `json:"on_delete,omitempty"`
 	// Auto numbers, e.g. QT-{YYYY}-{00000}.
 	Pattern string `json:"pattern,omitempty"`
+	// TrackHistory keeps every change of the field in the field history.
+	TrackHistory bool `json:"track_history,omitempty"`
+	// Encrypted stores the value encrypted under the tenant's data key
+	// (text-like types only); such fields cannot be filtered or sorted.
+	Encrypted bool `json:"encrypted,omitempty"`
 
 	optionIndex map[string]*Option
 }
@@ -213,6 +222,7 @@ type Snapshot struct {
 	Objects []*Object `json:"objects"`
 
 	objectIndex map[string]*Object
+	views       *sync.Map // field-security key -> *Snapshot
 }
 
 // Tenant is what the engine needs to know about the tenant itself.
@@ -247,6 +257,7 @@ func NewSnapshot(t Tenant, version int64, objects []*Object) *Snapshot {
 }
 
 func (s *Snapshot) index() {
+	s.views = &sync.Map{}
 	s.objectIndex = make(map[string]*Object, len(s.Objects))
 	for _, o := range s.Objects {
 		o.index()
@@ -290,4 +301,32 @@ func UnmarshalSnapshot(b []byte) (*Snapshot, error) {
 	}
 	s.index()
 	return &s, nil
+}
+
+// View returns the snapshot as seen by callers whose field-level security
+// is key: the fields hidden reports are left out of every object, so that
+// reads, filters, sorts, search and expand cannot reach them. Views are
+// built once per key and snapshot and share everything else with it.
+func (s *Snapshot) View(key string, hidden func(object, field string) bool) *Snapshot {
+	if s.views == nil {
+		s.index()
+	}
+	if v, ok := s.views.Load(key); ok {
+		return v.(*Snapshot)
+	}
+	v := &Snapshot{Tenant: s.Tenant, Version: s.Version, Objects: make([]*Object, len(s.Objects)), objectIndex: make(map[string]*Object, len(s.Objects)), views: &sync.Map{}}
+	for i, o := range s.Objects {
+		c := *o
+		c.Fields = make([]*Field, 0, len(o.Fields))
+		for _, f := range o.Fields {
+			if !hidden(o.APIName, f.APIName) {
+				c.Fields = append(c.Fields, f)
+			}
+		}
+		c.index()
+		v.Objects[i] = &c
+		v.objectIndex[c.APIName] = &c
+	}
+	actual, _ := s.views.LoadOrStore(key, v)
+	return actual.(*Snapshot)
 }

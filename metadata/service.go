@@ -218,11 +218,12 @@ func (s *Service) CreateObject(ctx context.Context, tenantID string, o *Object) 
 
 // ObjectPatch is a partial update of an object's presentation.
 type ObjectPatch struct {
-	Labels       Labels  `json:"labels"`
-	PluralLabels Labels  `json:"plural_labels"`
-	Description  *string `json:"description"`
-	Icon         *string `json:"icon"`
-	NameField    *string `json:"name_field"`
+	Labels       Labels        `json:"labels"`
+	PluralLabels Labels        `json:"plural_labels"`
+	Description  *string       `json:"description"`
+	Icon         *string       `json:"icon"`
+	NameField    *string       `json:"name_field"`
+	Sharing      *SharingPatch `json:"sharing"`
 }
 
 // UpdateObject relabels an object or changes its name field.
@@ -252,7 +253,16 @@ func (s *Service) UpdateObject(ctx context.Context, tenantID, api string, p Obje
 		if p.NameField != nil {
 			o.NameField = *p.NameField
 		}
+		if p.Sharing != nil {
+			if p.Sharing.DefaultAccess != nil {
+				o.Sharing.DefaultAccess = *p.Sharing.DefaultAccess
+			}
+			if p.Sharing.HierarchyAccess != nil {
+				o.Sharing.HierarchyAccess = *p.Sharing.HierarchyAccess
+			}
+		}
 		errs := checkLabels(o.Labels, "labels")
+		errs = append(errs, checkSharing(o.Sharing)...)
 		errs = append(errs, checkNameField(o)...)
 		return invalid(errs)
 	})
@@ -401,7 +411,7 @@ var fieldPatchKeys = map[string]bool{
 	"label": true, "labels": true, "description": true, "help_text": true, "required": true, "unique": true, "indexed": true,
 	"active": true, "default": true, "max_length": true, "min_length": true, "min": true, "max": true, "precision": true,
 	"scale": true, "currency_code": true, "currency_field": true, "options": true, "pipeline": true, "on_delete": true,
-	"pattern": true, "type": true,
+	"pattern": true, "type": true, "track_history": true, "encrypted": true,
 }
 
 // UpdateField applies a JSON merge patch to a field: relabel, flags,

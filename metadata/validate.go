@@ -49,6 +49,16 @@ func normalizeField(f *Field, obj *Object, s *Snapshot, prefix string) []problem
 	} else {
 		f.Default = nil
 	}
+	if f.Encrypted {
+		switch {
+		case f.Type != TypeText && f.Type != TypeLongText && f.Type != TypeEmail && f.Type != TypePhone:
+			add("encrypted", problem.CodeInvalidValue, "only text, long_text, email and phone fields can be encrypted")
+		case f.Unique || f.Indexed:
+			add("encrypted", problem.CodeInvalidValue, "an encrypted field cannot be unique or indexed: its stored values are ciphertext")
+		case obj.NameField == f.APIName:
+			add("encrypted", problem.CodeInvalidValue, "the name field cannot be encrypted: lists and lookups show it")
+		}
+	}
 	if f.Pipeline != nil && f.Type != TypePicklist {
 		add("pipeline", problem.CodeInvalidValue, "only picklist fields can be pipelines")
 	}

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/problem"
@@ -38,15 +40,16 @@ type Tenant struct {
 
 // Service provisions and resolves tenants.
 type Service struct {
-	db    *database.DB
-	meta  *metadata.Service
-	users *identity.Service
-	now   func() time.Time
+	db     *database.DB
+	meta   *metadata.Service
+	users  *identity.Service
+	access *access.Service
+	now    func() time.Time
 }
 
 // NewService returns the tenants service.
-func NewService(db *database.DB, meta *metadata.Service, users *identity.Service) *Service {
-	return &Service{db: db, meta: meta, users: users, now: func() time.Time { return time.Now().UTC() }}
+func NewService(db *database.DB, meta *metadata.Service, users *identity.Service, acc *access.Service) *Service {
+	return &Service{db: db, meta: meta, users: users, access: acc, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // CreateInput describes a tenant to provision.
@@ -106,7 +109,7 @@ func (in *CreateInput) normalize() error {
 	if _, err := identity.NormalizeEmail(in.AdminEmail); err != nil {
 		add("admin_email", problem.CodeInvalidValue, "admin_email "+err.Error())
 	}
-	if err := identity.CheckPasswordPolicy(in.AdminPassword); err != nil {
+	if err := identity.CheckPasswordPolicy(in.AdminPassword, in.AdminEmail); err != nil {
 		add("admin_password", problem.CodeInvalidValue, err.Error())
 	}
 	if len(errs) > 0 {
@@ -137,8 +140,8 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Tenant, *identit
 	var snap *metadata.Snapshot
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
-		err := conn.Exec(`INSERT INTO tenants (id, key, name, status, locale, time_zone, currency, metadata_version, template, template_version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`, t.ID, t.Key, t.Name, t.Status, t.Locale, t.TimeZone, t.Currency, t.Template, t.TemplateVersion, t.CreatedAt, t.UpdatedAt).Error
+		err := conn.Exec(`INSERT INTO tenants (id, key, name, status, locale, time_zone, currency, metadata_version, template, template_version, namespace_version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, `+strconv.Itoa(metadata.NamespaceVersion)+`, ?, ?)`, t.ID, t.Key, t.Name, t.Status, t.Locale, t.TimeZone, t.Currency, t.Template, t.TemplateVersion, t.CreatedAt, t.UpdatedAt).Error
 		if err != nil {
 			if database.IsUniqueViolation(err) {
 				return problem.Conflict(problem.CodeUniqueViolation, "a tenant with key %q already exists", t.Key).
@@ -163,6 +166,16 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Tenant, *identit
 				return pe
 			}
 			return fmt.Errorf("create admin: %w", err)
+		}
+		installed := snap
+		var starter *access.Starter
+		if tpl != nil {
+			starter = tpl.Access
+		} else {
+			installed = metadata.NewSnapshot(metadata.Tenant{ID: t.ID, Key: t.Key, Locale: t.Locale}, 0, nil)
+		}
+		if err := s.access.Provision(ctx, installed, starter, admin.ID); err != nil {
+			return fmt.Errorf("install access settings: %w", err)
 		}
 		return nil
 	})
@@ -208,4 +221,33 @@ func (s *Service) List(ctx context.Context) ([]Tenant, error) {
 		out = []Tenant{}
 	}
 	return out, nil
+}
+
+// UpgradeNamespaces brings the system tables of tenants created by an
+// older version up to metadata.NamespaceVersion, one tenant per
+// transaction. It runs at start-up, after the platform migrations.
+func (s *Service) UpgradeNamespaces(ctx context.Context) error {
+	var stale []struct {
+		ID               string
+		Key              string
+		NamespaceVersion int
+	}
+	if err := s.db.Conn(ctx).Raw(`SELECT id, key, namespace_version FROM tenants WHERE namespace_version < ?`, metadata.NamespaceVersion).Scan(&stale).Error; err != nil {
+		return fmt.Errorf("find tenants to upgrade: %w", err)
+	}
+	for _, t := range stale {
+		err := s.db.InTx(ctx, func(ctx context.Context) error {
+			conn := s.db.Conn(ctx)
+			for _, stmt := range (metadata.DDL{D: s.db.Dialect, Key: t.Key}).NamespaceUpgrade(t.NamespaceVersion) {
+				if err := conn.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("upgrade namespace of %s: %w", t.Key, err)
+				}
+			}
+			return conn.Exec(`UPDATE tenants SET namespace_version = ? WHERE id = ?`, metadata.NamespaceVersion, t.ID).Error
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

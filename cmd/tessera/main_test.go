@@ -58,7 +58,7 @@ func TestCLI_MigrateCreateOperatorAndTenant(t *testing.T) {
 	if !strings.Contains(out, "password (shown once): ") {
 		t.Fatalf("generated password not shown: %s", out)
 	}
-	out = runCmd("tenant", "create", "--key", "acme", "--name", "Acme", "--admin-email", "boss@acme.test", "--admin-password", "boss-password-1")
+	out = runCmd("tenant", "create", "--key", "acme", "--name", "Acme", "--admin-email", "boss@acme.test", "--admin-password", "Acme-Tenant-Pass-1")
 	if !strings.Contains(out, "tenant acme (Acme) created") {
 		t.Fatalf("tenant create: %s", out)
 	}
@@ -107,7 +107,7 @@ func TestCLI_ServeDemoAndGracefulShutdown(t *testing.T) {
 	}
 	base := "http://" + addr
 	waitHealthy(t, base)
-	body, _ := json.Marshal(map[string]string{"tenant": "demo", "email": "admin@demo.local", "password": pw})
+	body, _ := json.Marshal(map[string]string{"tenant": "demo", "email": "admin@demo.local", "password": pw, "mode": "token"})
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("login with the printed password: %v %v", err, resp)

@@ -55,6 +55,9 @@ func (t *translator) resolve(n ast.Node) (*fieldRef, error) {
 		if f == nil {
 			return nil, t.failAt(n, "%s", unknownFieldMessage(t.env.Object, n.Value))
 		}
+		if f.Encrypted {
+			return nil, t.failAt(n, "%s is encrypted: its stored values are ciphertext, so it cannot be filtered", quoted(n.Value))
+		}
 		return t.newRef(n.Value, f, t.env.Alias, nil), nil
 	case *ast.MemberNode:
 		return t.resolvePath(n)
@@ -90,6 +93,9 @@ func (t *translator) resolvePath(n *ast.MemberNode) (*fieldRef, error) {
 	f := fieldOf(target, prop.Value)
 	if f == nil {
 		return nil, t.failAt(prop, "%s", unknownFieldMessage(target, prop.Value))
+	}
+	if f.Encrypted {
+		return nil, t.failAt(prop, "%s is encrypted, so it cannot be filtered", quoted(short(pathText(n))))
 	}
 	via := &hop{outer: columnSQL(t.env.DDL.D, t.env.Alias, lookup.APIName), target: target}
 	return t.newRef(base.Value+"."+prop.Value, f, lookupAlias, via), nil

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tessera-crm/tessera/engine/filter"
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
@@ -48,7 +49,7 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 	if err != nil {
 		return nil, err
 	}
-	env := filter.Env{Snapshot: snap, Object: sc.obj, DDL: sc.ddl, Alias: "t", Now: s.now()}
+	env := filter.Env{Snapshot: sc.view, Object: sc.vobj, DDL: sc.ddl, Alias: "t", Now: s.now()}
 	groupCol, gf, err := filter.Column(env, aq.GroupBy)
 	if err != nil || !(groupable[gf.Type] || aq.GroupBy == "owner_id") {
 		return nil, problem.Field("group_by", problem.CodeInvalidValue, "group_by must be a picklist, boolean, lookup or owner_id field of %s", object)
@@ -56,7 +57,7 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 	selectSum := "NULL"
 	var sf *metadata.Field
 	if aq.Sum != "" {
-		sf = sc.obj.Field(aq.Sum)
+		sf = sc.vobj.Field(aq.Sum)
 		if sf == nil || !sf.Active || !summable[sf.Type] {
 			return nil, problem.Field("sum", problem.CodeInvalidValue, "sum must be a number, currency, percent or integer field of %s", object)
 		}
@@ -64,6 +65,10 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 	}
 	where := []string{"t.deleted_at IS NULL"}
 	var args []any
+	if ap, aargs := s.predicate(sc, "t", access.Read); ap != "" {
+		where = append(where, ap)
+		args = append(args, aargs...)
+	}
 	pred, err := filter.Compile(aq.Filter, env)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -48,7 +49,7 @@ func (s *Service) Bulk(ctx context.Context, snap *metadata.Snapshot, object stri
 	}
 	// Validate everything before touching the database, and report every
 	// invalid operation at once.
-	prepared := make([]*prepared, len(ops))
+	preps := make([]*prepared, len(ops))
 	var errs []problem.FieldError
 	for i, op := range ops {
 		prefix := fmt.Sprintf("operations[%d].", i)
@@ -62,7 +63,13 @@ func (s *Service) Bulk(ctx context.Context, snap *metadata.Snapshot, object stri
 			if values == nil {
 				values = map[string]any{}
 			}
-			p, err := prepareWrite(sc.obj, values, op.Op == OpCreate, prefix)
+			var p *prepared
+			var err error
+			if op.Op == OpCreate {
+				p, err = s.prepareCreate(sc, values, prefix)
+			} else {
+				p, err = s.prepareUpdate(sc, values, prefix)
+			}
 			if err != nil {
 				if pe, ok := problem.As(err); ok {
 					errs = append(errs, pe.Errors...)
@@ -70,10 +77,13 @@ func (s *Service) Bulk(ctx context.Context, snap *metadata.Snapshot, object stri
 				}
 				return nil, err
 			}
-			prepared[i] = p
+			preps[i] = p
 		case OpDelete:
 			if !validID(op.ID) {
 				errs = append(errs, problem.FieldError{Field: prefix + "id", Code: problem.CodeInvalidValue, Message: "delete needs the id of a record"})
+			}
+			if err := sc.require(access.ActDelete); err != nil {
+				return nil, err
 			}
 		default:
 			errs = append(errs, problem.FieldError{Field: prefix + "op", Code: problem.CodeInvalidValue, Message: "op must be create, update or delete"})
@@ -91,9 +101,9 @@ func (s *Service) Bulk(ctx context.Context, snap *metadata.Snapshot, object stri
 			var err error
 			switch op.Op {
 			case OpCreate:
-				rec, err = s.insert(ctx, sc, prepared[i], prefix)
+				rec, err = s.insert(ctx, sc, preps[i], prefix)
 			case OpUpdate:
-				rec, err = s.update(ctx, sc, op.ID, prepared[i], op.Version, prefix)
+				rec, err = s.update(ctx, sc, op.ID, preps[i], op.Version, prefix)
 			case OpDelete:
 				err = s.softDelete(ctx, sc, op.ID, op.Version, now, 0)
 			}

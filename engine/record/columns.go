@@ -57,9 +57,10 @@ type plan struct {
 
 type planKey struct{}
 
+// planOf is the plan of what the caller may see.
 func planOf(sc *scope) *plan {
-	return sc.obj.Memo(planKey{}, func() any {
-		cols, _ := selection(sc.obj, nil)
+	return sc.vobj.Memo(planKey{}, func() any {
+		cols, _ := selection(sc.vobj, nil)
 		return &plan{cols: cols, selectAll: selectList(sc, "", cols), selectAllT: selectList(sc, "t", cols)}
 	}).(*plan)
 }

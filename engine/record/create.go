@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -16,7 +17,7 @@ func (s *Service) Create(ctx context.Context, snap *metadata.Snapshot, object st
 	if err != nil {
 		return nil, err
 	}
-	p, err := prepareWrite(sc.obj, input, true, "")
+	p, err := s.prepareCreate(sc, input, "")
 	if err != nil {
 		return nil, err
 	}
@@ -44,9 +45,13 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 		if a.field == nil {
 			continue // owner_id, handled above
 		}
+		v, err := s.bind(ctx, sc, a)
+		if err != nil {
+			return nil, err
+		}
 		names = append(names, a.name)
 		types = append(types, sc.ddl.ColumnType(a.field))
-		args = append(args, a.field.Bind(d, a.value))
+		args = append(args, v)
 	}
 	for _, f := range sc.obj.Fields {
 		if f.Type != metadata.TypeAutoNumber || !f.Active {
@@ -93,7 +98,32 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 			return nil, err
 		}
 	}
+	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
+		return nil, err
+	}
+	if err := s.logWrite(ctx, sc, "create", id, "created "+sc.obj.APIName+" "+fmt.Sprint(recs[0][sc.obj.NameField]), nil, p.values()); err != nil {
+		return nil, err
+	}
 	return recs[0], nil
+}
+
+// prepareCreate checks that the caller may create the record as given and
+// validates it.
+func (s *Service) prepareCreate(sc *scope, input map[string]any, prefix string) (*prepared, error) {
+	if err := sc.require(access.ActCreate); err != nil {
+		return nil, err
+	}
+	if err := checkFieldWrites(sc, input, prefix); err != nil {
+		return nil, err
+	}
+	p, err := prepareWrite(sc.obj, input, true, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOwner(sc, p, "", prefix); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func uuidT(sc *scope) string { return sc.ddl.D.ColumnType(sqldialect.KindUUID, 0, 0) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -33,8 +34,10 @@ func (sel selector) children(parent *scope, child *scope, f *metadata.Field) sel
 	return selector{where: fmt.Sprintf("%s IN (SELECT id FROM %s WHERE %s)", child.q(f.APIName), parent.table(), sel.where), args: sel.args}
 }
 
+// child is the scope of a cascade into a referring object: cascades follow
+// the parent's delete as system work, whoever may see the children.
 func (s *Service) child(sc *scope, r metadata.FieldRef) *scope {
-	return &scope{snap: sc.snap, obj: r.Object, ddl: sc.ddl, user: sc.user}
+	return &scope{snap: sc.snap, obj: r.Object, view: sc.snap, vobj: r.Object, ddl: sc.ddl, user: sc.user}
 }
 
 func (s *Service) count(ctx context.Context, sc *scope, sel selector) (int64, error) {
@@ -59,13 +62,25 @@ func (s *Service) Delete(ctx context.Context, snap *metadata.Snapshot, object, i
 	if !validID(id) {
 		return notFound(object, id)
 	}
+	if err := sc.require(access.ActDelete); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		return s.softDelete(ctx, sc, id, ifMatch, s.now(), 0)
 	})
 }
 
-// softDelete deletes one record, guarded by its version when ifMatch is set.
+// softDelete deletes one record the caller may change, guarded by its
+// version when ifMatch is set.
 func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch *int64, now time.Time, depth int) error {
+	var name []string
+	if sc.obj.NameField != "" {
+		name = []string{sc.obj.NameField}
+	}
+	loc, err := s.locate(ctx, sc, id, name, false)
+	if err != nil {
+		return err
+	}
 	sel := byID(id)
 	if ifMatch != nil {
 		sel = sel.and("version = ?", *ifMatch)
@@ -77,7 +92,7 @@ func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch 
 	if n == 0 {
 		return s.missOrConflict(ctx, sc, id)
 	}
-	return nil
+	return s.logWrite(ctx, sc, "delete", id, "deleted "+sc.obj.APIName+" "+fmt.Sprint(loc.values[sc.obj.NameField]), nil, nil)
 }
 
 // softDeleteSet moves the live rows of sel to the recycle bin, all stamped
@@ -139,7 +154,13 @@ func (s *Service) Restore(ctx context.Context, snap *metadata.Snapshot, object, 
 	if !validID(id) {
 		return nil, notFound(object, id)
 	}
+	if err := sc.require(access.ActDelete); err != nil {
+		return nil, err
+	}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.locate(ctx, sc, id, nil, true); err != nil {
+			return err
+		}
 		var stamp []any
 		rows, err := s.db.Conn(ctx).Raw(fmt.Sprintf("SELECT deleted_at FROM %s WHERE id = ? AND deleted_at IS NOT NULL", sc.table()), id).Rows()
 		if err != nil {
@@ -157,7 +178,10 @@ func (s *Service) Restore(ctx context.Context, snap *metadata.Snapshot, object, 
 		if len(stamp) == 0 {
 			return problem.NotFound("%s has no deleted record %s", object, id)
 		}
-		return s.restoreSet(ctx, sc, byID(id), stamp[0], 0)
+		if err := s.restoreSet(ctx, sc, byID(id), stamp[0], 0); err != nil {
+			return err
+		}
+		return s.logWrite(ctx, sc, "restore", id, "restored "+object+" "+id, nil, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +226,13 @@ func (s *Service) Purge(ctx context.Context, snap *metadata.Snapshot, object, id
 	if !validID(id) {
 		return notFound(object, id)
 	}
+	if err := sc.require(access.ActDelete); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.locate(ctx, sc, id, nil, true); err != nil {
+			return err
+		}
 		sel := byID(id).and("deleted_at IS NOT NULL")
 		n, err := s.count(ctx, sc, sel)
 		if err != nil {
@@ -211,7 +241,10 @@ func (s *Service) Purge(ctx context.Context, snap *metadata.Snapshot, object, id
 		if n == 0 {
 			return problem.NotFound("%s has no record %s in the recycle bin; delete it first", object, id)
 		}
-		return s.purgeSet(ctx, sc, sel, 0)
+		if err := s.purgeSet(ctx, sc, sel, 0); err != nil {
+			return err
+		}
+		return s.logWrite(ctx, sc, "purge", id, "purged "+object+" "+id, nil, nil)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -57,10 +58,17 @@ func withColumns(obj *metadata.Object, cols []column, expand []*metadata.Field) 
 // per expanded field, never one per record.
 func (s *Service) expand(ctx context.Context, sc *scope, recs []Record, fields []*metadata.Field) error {
 	for _, f := range fields {
-		target := sc.snap.Object(f.Target)
+		target := sc.view.Object(f.Target)
 		if target == nil {
 			continue
 		}
+		// The expanded record is shown only if the caller may read it;
+		// otherwise the lookup keeps its id and expands to null.
+		tsc := &scope{snap: sc.snap, obj: sc.snap.Object(f.Target), view: sc.view, vobj: target, ddl: sc.ddl, user: sc.user, grant: sc.grant}
+		if tsc.grant != nil && !tsc.grant.Can(f.Target, access.ActRead) {
+			continue
+		}
+		pred, pargs := s.predicate(tsc, "", access.Read)
 		ids := map[string]bool{}
 		var args []any
 		for _, r := range recs {
@@ -75,9 +83,16 @@ func (s *Service) expand(ctx context.Context, sc *scope, recs []Record, fields [
 		cols, _ := selection(target, nil)
 		q := fmt.Sprintf("SELECT %s FROM %s WHERE deleted_at IS NULL AND id IN (%s)", selectList(sc, "", cols), sc.tableOf(target.APIName),
 			strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))
+		if pred != "" {
+			q += " AND " + pred
+			args = append(args, pargs...)
+		}
 		targets, err := queryRecords(s.db.Conn(ctx), cols, q, args...)
 		if err != nil {
 			return fmt.Errorf("expand %s: %w", f.APIName, err)
+		}
+		if err := s.reveal(ctx, sc, target, targets, true); err != nil {
+			return err
 		}
 		byID := make(map[string]Record, len(targets))
 		for _, t := range targets {

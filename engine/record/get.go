@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -38,17 +39,17 @@ func (s *Service) Get(ctx context.Context, snap *metadata.Snapshot, object, id s
 	if !validID(id) {
 		return nil, notFound(object, id)
 	}
-	expand, err := expandFields(sc.obj, opts.Expand)
+	expand, err := expandFields(sc.vobj, opts.Expand)
 	if err != nil {
 		return nil, err
 	}
 	pl := planOf(sc)
 	cols, list := pl.cols, pl.selectAll
 	if len(opts.Fields) > 0 {
-		if cols, err = selection(sc.obj, opts.Fields); err != nil {
+		if cols, err = selection(sc.vobj, opts.Fields); err != nil {
 			return nil, err
 		}
-		cols = withColumns(sc.obj, cols, expand)
+		cols = withColumns(sc.vobj, cols, expand)
 		list = selectList(sc, "", cols)
 	}
 	deleted := "IS NULL"
@@ -56,12 +57,20 @@ func (s *Service) Get(ctx context.Context, snap *metadata.Snapshot, object, id s
 		deleted = "IS NOT NULL"
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at %s", list, sc.table(), deleted)
-	recs, err := queryRecords(s.db.Conn(ctx), cols, q, id)
+	args := []any{id}
+	if pred, pargs := s.predicate(sc, "", access.Read); pred != "" {
+		q += " AND " + pred
+		args = append(args, pargs...)
+	}
+	recs, err := queryRecords(s.db.Conn(ctx), cols, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", object, id, err)
 	}
 	if len(recs) == 0 {
 		return nil, notFound(object, id)
+	}
+	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
+		return nil, err
 	}
 	if err := s.expand(ctx, sc, recs, expand); err != nil {
 		return nil, err
@@ -77,6 +86,9 @@ func (s *Service) StageHistory(ctx context.Context, snap *metadata.Snapshot, obj
 	}
 	if !validID(id) {
 		return nil, notFound(object, id)
+	}
+	if err := s.visible(ctx, sc, id); err != nil {
+		return nil, err
 	}
 	q := fmt.Sprintf("SELECT field, stage, from_stage, entered_at, left_at, entered_by, left_by FROM %s WHERE object = ? AND record_id = ? ORDER BY entered_at, id",
 		sc.tableOf(metadata.TableStageHistory))
@@ -97,4 +109,22 @@ func (s *Service) StageHistory(ctx context.Context, snap *metadata.Snapshot, obj
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// visible returns not found unless the caller may read the live record id:
+// sub-resources of a record (its history, shares) are as private as it.
+func (s *Service) visible(ctx context.Context, sc *scope, id string) error {
+	pred, args := s.predicate(sc, "", access.Read)
+	var n int64
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE id = ? AND deleted_at IS NULL", sc.table())
+	if pred != "" {
+		q += " AND " + pred
+	}
+	if err := s.db.Conn(ctx).Raw(q, append([]any{id}, args...)...).Scan(&n).Error; err != nil {
+		return fmt.Errorf("check %s %s: %w", sc.obj.APIName, id, err)
+	}
+	if n == 0 {
+		return notFound(sc.obj.APIName, id)
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package record
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,3 +51,47 @@ type StageEntry struct {
 func bindTime(d sqldialect.Name, t time.Time) any {
 	return metadata.BindValue(d, sqldialect.KindDatetime, 0, t)
 }
+
+// fieldChange is one change of a tracked field.
+type fieldChange struct {
+	field    *metadata.Field
+	old, new any
+}
+
+// recordFieldHistory writes the changes of tracked fields, in the write's
+// transaction. Encrypted fields record that they changed, not their values.
+func recordFieldHistory(ctx context.Context, conn *gorm.DB, sc *scope, recordID string, changes []fieldChange, at time.Time) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	rows := make([]string, len(changes))
+	args := make([]any, 0, 7*len(changes))
+	for i, c := range changes {
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?)"
+		oldV, newV := historyValue(c.field, c.old), historyValue(c.field, c.new)
+		args = append(args, newID(), sc.obj.APIName, recordID, c.field.APIName, oldV, newV, bindTime(sc.ddl.D.Name(), at), nullable(sc.user))
+	}
+	q := fmt.Sprintf("INSERT INTO %s (id, object, record_id, field, old_value, new_value, changed_at, changed_by) VALUES %s",
+		sc.tableOf(metadata.TableFieldHistory), strings.Join(rows, ", "))
+	if err := conn.WithContext(ctx).Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("write field history: %w", err)
+	}
+	return nil
+}
+
+// historyValue is a value as the field history stores it: JSON.
+func historyValue(f *metadata.Field, v any) any {
+	if v == nil {
+		return nil
+	}
+	if f.Encrypted {
+		v = "[encrypted]"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/tessera-crm/tessera/engine/filter"
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
@@ -67,7 +68,7 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 	if limit < 1 || limit > MaxLimit {
 		return nil, problem.Field("limit", problem.CodeOutOfRange, "limit must be between 1 and %d", MaxLimit)
 	}
-	env := filter.Env{Snapshot: snap, Object: sc.obj, DDL: sc.ddl, Alias: "t", Now: s.now()}
+	env := filter.Env{Snapshot: sc.view, Object: sc.vobj, DDL: sc.ddl, Alias: "t", Now: s.now()}
 	pred, err := filter.Compile(lq.Filter, env)
 	if err != nil {
 		return nil, err
@@ -76,17 +77,17 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 	if err != nil {
 		return nil, err
 	}
-	expand, err := expandFields(sc.obj, lq.Expand)
+	expand, err := expandFields(sc.vobj, lq.Expand)
 	if err != nil {
 		return nil, err
 	}
 	pl := planOf(sc)
 	cols, list := pl.cols, pl.selectAllT
 	if len(lq.Fields) > 0 {
-		if cols, err = selection(sc.obj, lq.Fields); err != nil {
+		if cols, err = selection(sc.vobj, lq.Fields); err != nil {
 			return nil, err
 		}
-		cols = withColumns(sc.obj, cols, expand)
+		cols = withColumns(sc.vobj, cols, expand)
 		// The sort columns are selected too: the next cursor is made of them.
 		for _, k := range keys {
 			cols = withColumn(cols, k.col)
@@ -99,6 +100,10 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 		where[0] = "t.deleted_at IS NOT NULL"
 	}
 	var args []any
+	if ap, aargs := s.predicate(sc, "t", access.Read); ap != "" {
+		where = append(where, ap)
+		args = append(args, aargs...)
+	}
 	if pred != nil {
 		where = append(where, "("+pred.SQL+")")
 		args = append(args, pred.Args...)
@@ -151,6 +156,9 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 			return nil, fmt.Errorf("count %s: %w", object, err)
 		}
 		page.Total = &total
+	}
+	if err := s.reveal(ctx, sc, sc.vobj, page.Data, true); err != nil {
+		return nil, err
 	}
 	if err := s.expand(ctx, sc, page.Data, expand); err != nil {
 		return nil, err
@@ -206,6 +214,9 @@ func sortKeys(env filter.Env, spec string) ([]sortKey, error) {
 			expr, f, err := filter.Column(env, name)
 			if err != nil {
 				return nil, problem.Field("sort", problem.CodeInvalidSort, "cannot sort by %q: %s has no such field", name, env.Object.APIName)
+			}
+			if f.Encrypted {
+				return nil, problem.Field("sort", problem.CodeInvalidSort, "cannot sort by %s: it is encrypted", name)
 			}
 			if unsortable[f.Type] {
 				return nil, problem.Field("sort", problem.CodeInvalidSort, "cannot sort by %s: %s fields are not sortable", name, f.Type)

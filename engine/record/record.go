@@ -6,8 +6,10 @@ package record
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/problem"
@@ -21,23 +23,33 @@ type Record map[string]any
 type Service struct {
 	db  *database.DB
 	now func() time.Time
+	// Sealer encrypts encrypted fields; Mask hides them in lists.
+	Sealer Sealer
+	Mask   func(string) string
 }
 
 // NewService returns the records service.
 func NewService(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		Mask: func(string) string { return "****" }}
 }
 
 // DB returns the database the service writes to, for callers that wrap
 // several operations in one transaction.
 func (s *Service) DB() *database.DB { return s.db }
 
-// scope is what one operation works on.
+// scope is what one operation works on. snap and obj are the whole
+// metadata, for the engine's own work (cascades, lookup guards, sharing
+// rules); view and vobj are what the caller may see, for everything that
+// reads or names fields on the caller's behalf.
 type scope struct {
-	snap *metadata.Snapshot
-	obj  *metadata.Object
-	ddl  metadata.DDL
-	user string // acting user id, "" for system work
+	snap  *metadata.Snapshot
+	obj   *metadata.Object
+	view  *metadata.Snapshot
+	vobj  *metadata.Object
+	ddl   metadata.DDL
+	user  string        // acting user id, "" for system work
+	grant *access.Grant // nil for system work, which may do everything
 }
 
 func (s *Service) scope(ctx context.Context, snap *metadata.Snapshot, object string) (*scope, error) {
@@ -45,9 +57,20 @@ func (s *Service) scope(ctx context.Context, snap *metadata.Snapshot, object str
 	if obj == nil {
 		return nil, problem.UnknownObject(object)
 	}
-	sc := &scope{snap: snap, obj: obj, ddl: metadata.DDL{D: s.db.Dialect, Key: snap.Tenant.Key}}
+	sc := &scope{snap: snap, obj: obj, view: snap, vobj: obj, ddl: metadata.DDL{D: s.db.Dialect, Key: snap.Tenant.Key}}
 	if p := identity.FromContext(ctx); p != nil && !p.Operator {
 		sc.user = p.UserID
+		sc.grant = access.FromContext(ctx)
+		if sc.grant == nil {
+			// A member's request without a grant would bypass record
+			// access: refuse rather than serve it.
+			return nil, fmt.Errorf("records of %s: request of user %s carries no access grant", object, p.UserID)
+		}
+		if err := sc.require(access.ActRead); err != nil {
+			return nil, err
+		}
+		sc.view = sc.grant.View(snap)
+		sc.vobj = sc.view.Object(object)
 	}
 	return sc, nil
 }

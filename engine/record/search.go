@@ -25,12 +25,13 @@ func searchPredicate(sc *scope, q string) (string, []any, error) {
 	if utf8.RuneCountInString(q) > 100 || !utf8.ValidString(q) || strings.ContainsRune(q, 0) {
 		return "", nil, problem.Field("q", problem.CodeInvalidValue, "q must be valid text of at most 100 characters")
 	}
-	fields := []string{sc.obj.NameField}
-	for _, f := range sc.obj.Fields {
+	fields := []string{sc.vobj.NameField}
+	for _, f := range sc.vobj.Fields {
 		if len(fields) >= maxSearchFields {
 			break
 		}
-		if f.Active && searchable[f.Type] && f.APIName != sc.obj.NameField {
+		// Ciphertext cannot be searched.
+		if f.Active && searchable[f.Type] && !f.Encrypted && f.APIName != sc.vobj.NameField {
 			fields = append(fields, f.APIName)
 		}
 	}

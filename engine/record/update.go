@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -20,7 +21,7 @@ func (s *Service) Update(ctx context.Context, snap *metadata.Snapshot, object, i
 	if !validID(id) {
 		return nil, notFound(object, id)
 	}
-	p, err := prepareWrite(sc.obj, input, false, "")
+	p, err := s.prepareUpdate(sc, input, "")
 	if err != nil {
 		return nil, err
 	}
@@ -44,14 +45,26 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		}
 		return rec, nil
 	}
-	// Stage changes need the stage before the write; lock the row so that
-	// two concurrent moves record a consistent history.
-	var before map[string]any
-	if len(p.stages) > 0 {
-		var err error
-		if before, err = s.currentStages(ctx, sc, id, p); err != nil {
-			return nil, err
+	// The record is located first: that checks the caller may change it,
+	// locks it, and reads what the write replaces, for the stage history
+	// (two concurrent moves record a consistent history), the field
+	// history and the audit log.
+	names := make([]string, 0, len(p.sets))
+	for _, a := range p.sets {
+		if a.name != "owner_id" {
+			names = append(names, a.name)
 		}
+	}
+	loc, err := s.locate(ctx, sc, id, names, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOwner(sc, p, loc.owner, prefix); err != nil {
+		return nil, err
+	}
+	before := loc.values
+	before["owner_id"] = loc.owner
+	if len(p.stages) > 0 {
 		p.dropUnchangedStageEffects(before)
 	}
 	now := s.now()
@@ -59,12 +72,12 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	sets := []string{"version = version + 1", "updated_at = ?", "updated_by = ?"}
 	args := []any{bindTime(d, now), nullable(sc.user)}
 	for _, a := range p.sets {
-		sets = append(sets, sc.q(a.name)+" = ?")
-		if a.field == nil {
-			args = append(args, a.value)
-		} else {
-			args = append(args, a.field.Bind(d, a.value))
+		v, err := s.bind(ctx, sc, a)
+		if err != nil {
+			return nil, err
 		}
+		sets = append(sets, sc.q(a.name)+" = ?")
+		args = append(args, v)
 	}
 	where := "id = ? AND deleted_at IS NULL"
 	args = append(args, id)
@@ -99,39 +112,55 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 			return nil, err
 		}
 	}
+	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
+		return nil, err
+	}
+	if err := s.reveal(ctx, sc, sc.obj, []Record{before}, false); err != nil {
+		return nil, err
+	}
+	changedBefore, changedAfter := map[string]any{}, map[string]any{}
+	var tracked []fieldChange
+	for _, a := range p.sets {
+		old, cur := before[a.name], a.value
+		if a.field != nil {
+			cur = a.field.Output(a.field.Bind(d, a.value)) // the API form, as old is
+		}
+		if sameValue(old, cur) {
+			continue
+		}
+		changedBefore[a.name], changedAfter[a.name] = old, cur
+		if a.field != nil && a.field.TrackHistory {
+			tracked = append(tracked, fieldChange{field: a.field, old: old, new: cur})
+		}
+	}
+	if err := recordFieldHistory(ctx, conn, sc, id, tracked, now); err != nil {
+		return nil, err
+	}
+	summary := "updated " + sc.obj.APIName + " " + fmt.Sprint(recs[0][sc.obj.NameField]) + ": " + changedNames(changedAfter)
+	if err := s.logWrite(ctx, sc, "update", id, summary, changedBefore, changedAfter); err != nil {
+		return nil, err
+	}
 	return recs[0], nil
 }
 
-func (s *Service) currentStages(ctx context.Context, sc *scope, id string, p *prepared) (map[string]any, error) {
-	names := make([]string, len(p.stages))
-	for i, st := range p.stages {
-		names[i] = sc.q(st.name)
+// prepareUpdate checks the fields the caller writes and validates them.
+func (s *Service) prepareUpdate(sc *scope, input map[string]any, prefix string) (*prepared, error) {
+	if err := sc.require(access.ActEdit); err != nil {
+		return nil, err
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at IS NULL", strings.Join(names, ", "), sc.table())
-	if sc.ddl.D.SupportsForUpdate() {
-		q += " FOR UPDATE"
+	if err := checkFieldWrites(sc, input, prefix); err != nil {
+		return nil, err
 	}
-	rows, err := s.db.Conn(ctx).Raw(q, id).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("read stages: %w", err)
+	return prepareWrite(sc.obj, input, false, prefix)
+}
+
+// sameValue compares canonical values (strings, numbers, booleans, string
+// slices, decimals) by their printed form, which is exact for all of them.
+func sameValue(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
 	}
-	defer rows.Close()
-	out := map[string]any{}
-	if !rows.Next() {
-		return out, rows.Err()
-	}
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, fmt.Errorf("read stages: %w", err)
-	}
-	for i, st := range p.stages {
-		out[st.name] = st.field.Output(vals[i])
-	}
-	return out, nil
+	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // missOrConflict explains why a guarded write touched no row.

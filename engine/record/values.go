@@ -65,6 +65,15 @@ func stageValue(p *prepared, field string) any {
 	return nil
 }
 
+// values returns the written columns and their values.
+func (p *prepared) values() map[string]any {
+	out := make(map[string]any, len(p.sets))
+	for _, a := range p.sets {
+		out[a.name] = a.value
+	}
+	return out
+}
+
 func (p *prepared) value(name string) (any, bool) {
 	for _, a := range p.sets {
 		if a.name == name {

@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/access"
+	"github.com/tessera-crm/tessera/internal/csvx"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
@@ -35,7 +37,8 @@ func (h *Handlers) Aggregate(c *gin.Context) {
 // Excel opens Chinese text correctly), headed by field labels. It pages
 // through the list by keyset, so memory stays flat.
 func (h *Handlers) Export(c *gin.Context) {
-	snap := httpx.Snapshot(c)
+	// Columns are what the caller may see: hidden fields are not exported.
+	snap := access.FromContext(c.Request.Context()).View(httpx.Snapshot(c))
 	object := c.Param("object")
 	obj := snap.Object(object)
 	if obj == nil {
@@ -58,7 +61,7 @@ func (h *Handlers) Export(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", "attachment; filename=\""+name+"\"; filename*=UTF-8''"+url.PathEscape(name))
 	c.Status(http.StatusOK)
-	_, _ = c.Writer.WriteString("\uFEFF")
+	_, _ = c.Writer.WriteString(csvx.BOM)
 	w := csv.NewWriter(c.Writer)
 	header := make([]string, len(cols))
 	for i, f := range cols {
@@ -115,20 +118,7 @@ func csvValue(v any) string {
 	case []string:
 		return strings.Join(x, ";")
 	case string:
-		// Cells starting with these are formulas to spreadsheet programs.
-		if x != "" && strings.ContainsRune("=+-@\t\r", rune(x[0])) && !looksNumeric(x) {
-			return "'" + x
-		}
-		return x
+		return csvx.Cell(x)
 	}
 	return fmt.Sprint(v)
-}
-
-func looksNumeric(s string) bool {
-	for i, r := range s {
-		if !(r >= '0' && r <= '9' || r == '.' || (i == 0 && (r == '-' || r == '+'))) {
-			return false
-		}
-	}
-	return true
 }

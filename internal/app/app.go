@@ -9,15 +9,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/bus"
+	"github.com/tessera-crm/tessera/internal/crypto"
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/internal/identity"
+	"github.com/tessera-crm/tessera/internal/identity/sso"
 	"github.com/tessera-crm/tessera/metadata"
 	"github.com/tessera-crm/tessera/metadata/metacache"
 	"github.com/tessera-crm/tessera/tenants"
@@ -59,9 +64,13 @@ type App struct {
 	Meta      *metadata.Service
 	Snapshots *metacache.Cache
 	Identity  *identity.Service
+	SSO       *sso.Service
 	Tenants   *tenants.Service
+	Access    *access.Service
 	Records   *record.Service
-	Router    *gin.Engine
+	// Keys seals and opens encrypted field values.
+	Keys   *crypto.Keyring
+	Router *gin.Engine
 }
 
 // New opens the database (migrating it), connects Redis when configured and
@@ -72,6 +81,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
+	}
+	// The master key is checked before anything else: a bad key is a
+	// configuration error to fix, not something to discover on first use.
+	master, err := crypto.LoadMasterKey(cfg.MasterKey, masterKeyFile(cfg), log)
+	if err != nil {
+		return nil, err
 	}
 	a := &App{Config: cfg, Log: log}
 	db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.MaxOpenConns, LogSQL: cfg.LogSQL})
@@ -116,10 +131,42 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Snapshots = metacache.New(load, a.Bus, rdb, metacache.Options{})
 	a.Meta = metadata.NewService(db, a.Snapshots.Publish)
 	a.Identity = identity.NewService(db, a.Bus)
-	a.Tenants = tenants.NewService(db, a.Meta, a.Identity)
+	a.Access = access.NewService(db, a.Bus)
+	a.Tenants = tenants.NewService(db, a.Meta, a.Identity, a.Access)
+	if err := a.Tenants.UpgradeNamespaces(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Records = record.NewService(db)
+	if a.Keys, err = crypto.New(db, master); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Records.Sealer, a.Records.Mask = a.Keys, crypto.Mask
+	a.wireIdentity()
 	a.Router = a.routes()
 	return a, nil
+}
+
+// DefaultMasterKeyFile is where the master key is generated when neither a
+// key nor a key file is configured and the database is not a SQLite file.
+const DefaultMasterKeyFile = "data/master.key"
+
+// masterKeyFile is the configured key file or, for the embedded default, a
+// file beside the SQLite database: the key lives in the data directory and
+// goes wherever the data goes.
+func masterKeyFile(cfg Config) string {
+	if cfg.MasterKeyFile != "" || cfg.MasterKey != "" {
+		return cfg.MasterKeyFile
+	}
+	if !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		path := strings.TrimPrefix(strings.TrimPrefix(cfg.DatabaseURL, "sqlite://"), "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		return filepath.Join(filepath.Dir(path), "master.key")
+	}
+	return DefaultMasterKeyFile
 }
 
 // Close releases connections.

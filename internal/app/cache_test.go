@@ -115,18 +115,21 @@ func TestBudgets_StatementsPerRequest(t *testing.T) {
 			t.Fatalf("count=true ran %v, want the page and one COUNT", stmts)
 		}
 		// A create with a lookup and a pipeline: the insert (which verifies
-		// the lookup) and the stage history, in one transaction.
+		// the lookup), the stage history and the audit entry, in one
+		// transaction.
 		create(t, s, tok, "opportunity", map[string]any{"name": "Deal 2", "account_id": acct["id"], "close_date": "2026-06-30"})
-		if stmts := sql.reset(); len(stmts) != 2 {
-			t.Fatalf("create ran %d statements, want 2: %v", len(stmts), stmts)
+		if stmts := sql.reset(); len(stmts) != 3 || !containsAny(stmts, "_AUDIT_LOG") {
+			t.Fatalf("create ran %d statements, want 3 (insert, stage history, audit): %v", len(stmts), stmts)
 		}
+		// An update locates (and locks) the record, which checks access and
+		// reads what the audit entry records as before, then writes.
 		s.Do(t, "PATCH", path, tok, map[string]any{"name": "Deal renamed", "account_id": acct["id"]}).Expect(t, 200)
-		if stmts := sql.reset(); len(stmts) != 1 {
-			t.Fatalf("an update that writes a lookup ran %d statements, want 1: %v", len(stmts), stmts)
+		if stmts := sql.reset(); len(stmts) != 3 {
+			t.Fatalf("an update that writes a lookup ran %d statements, want 3 (locate, update, audit): %v", len(stmts), stmts)
 		}
 		create(t, s, tok, "product", map[string]any{"name": "Widget", "code": "W-1"})
-		if stmts := sql.reset(); len(stmts) != 1 {
-			t.Fatalf("plain create ran %d statements, want 1: %v", len(stmts), stmts)
+		if stmts := sql.reset(); len(stmts) != 2 {
+			t.Fatalf("plain create ran %d statements, want 2 (insert, audit): %v", len(stmts), stmts)
 		}
 		if _, ok := s.App.DB.Gorm.Statement.ConnPool.(*gorm.PreparedStmtDB); !ok {
 			t.Fatalf("prepared statements are off: conn pool is %T", s.App.DB.Gorm.Statement.ConnPool)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/metadata"
 	"github.com/tessera-crm/tessera/tenants"
@@ -19,11 +20,17 @@ const (
 	DemoAdmin  = "admin@demo.local"
 )
 
-var demoReps = []identity.NewUserInput{
-	{Email: "zhang.wei@demo.local", Name: "张伟"},
-	{Email: "li.na@demo.local", Name: "李娜"},
-	{Email: "wang.fang@demo.local", Name: "王芳"},
-	{Email: "chen.jie@demo.local", Name: "Jack Chen"},
+// demoReps is the demo sales team: a team lead (who sees the team's
+// records through the role hierarchy) and three representatives.
+var demoReps = []struct {
+	identity.NewUserInput
+	role string
+	sets []string
+}{
+	{identity.NewUserInput{Email: "zhang.wei@demo.local", Name: "张伟"}, "team_lead", []string{"sales_manager"}},
+	{identity.NewUserInput{Email: "li.na@demo.local", Name: "李娜"}, "sales_rep", nil},
+	{identity.NewUserInput{Email: "wang.fang@demo.local", Name: "王芳"}, "sales_rep", nil},
+	{identity.NewUserInput{Email: "chen.jie@demo.local", Name: "Jack Chen"}, "sales_rep", nil},
 }
 
 // DemoResult says what SeedDemo did.
@@ -53,12 +60,34 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoResult, error
 	if err != nil {
 		return nil, fmt.Errorf("create demo tenant: %w", err)
 	}
+	roles, err := a.Access.ListRoles(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	roleID := map[string]string{}
+	for _, r := range roles {
+		roleID[r.APIName] = r.ID
+	}
 	owners := []string{admin.ID}
+	var lead string
 	for _, rep := range demoReps {
-		rep.Password, rep.Role = password, identity.RoleMember
-		u, err := a.Identity.CreateUser(ctx, t.ID, rep)
+		in := rep.NewUserInput
+		in.Password, in.Role = password, identity.RoleMember
+		u, err := a.Identity.CreateUser(ctx, t.ID, in)
 		if err != nil {
-			return nil, fmt.Errorf("create demo user %s: %w", rep.Email, err)
+			return nil, fmt.Errorf("create demo user %s: %w", in.Email, err)
+		}
+		place := access.Placement{RoleID: ptr(roleID[rep.role])}
+		if rep.sets != nil {
+			place.PermissionSets = &rep.sets
+		}
+		if lead != "" {
+			place.ManagerID = &lead
+		} else {
+			lead = u.ID
+		}
+		if err := a.PlaceUser(ctx, t.ID, u.ID, place); err != nil {
+			return nil, fmt.Errorf("place demo user %s: %w", in.Email, err)
 		}
 		owners = append(owners, u.ID)
 	}
@@ -66,7 +95,10 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*DemoResult, error
 	if err != nil {
 		return nil, err
 	}
-	ctx = identity.WithPrincipal(ctx, &identity.Principal{UserID: admin.ID, TenantID: t.ID, TenantKey: t.Key, Email: admin.Email, Role: identity.RoleAdmin})
+	ctx, err = a.ActAs(ctx, &identity.Principal{UserID: admin.ID, TenantID: t.ID, TenantKey: t.Key, Email: admin.Email, Name: admin.Name, Role: identity.RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
 	w := &demoWriter{records: a.Records, snap: snap, owners: owners}
 	res.Summary, err = demo.Generate(ctx, w, demo.Options{Seed: 2026, Now: time.Now().UTC()})
 	if err != nil {
@@ -125,4 +157,34 @@ func (a *App) SeedDemoAndReport(ctx context.Context) error {
 	}
 	fmt.Fprintln(os.Stderr, seedDemoMessage(r))
 	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// PlaceUser gives a user their place in the organisation and their
+// permission sets; without sets named, the tenant's default sets.
+func (a *App) PlaceUser(ctx context.Context, tenantID, userID string, p access.Placement) error {
+	if p.PermissionSets == nil {
+		sets, err := a.Access.DefaultSets(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		p.PermissionSets = &sets
+	}
+	if err := a.DB.InTx(ctx, func(ctx context.Context) error { return a.Access.Place(ctx, tenantID, userID, p) }); err != nil {
+		return err
+	}
+	a.Access.Changed(ctx, tenantID)
+	return nil
+}
+
+// ActAs returns ctx acting as p, with p's access grant, for work the
+// server does on a user's behalf (seeding, benchmarks).
+func (a *App) ActAs(ctx context.Context, p *identity.Principal) (context.Context, error) {
+	ctx = identity.WithPrincipal(ctx, p)
+	g, err := a.Access.Grant(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return access.WithGrant(ctx, g), nil
 }

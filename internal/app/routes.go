@@ -12,6 +12,8 @@ import (
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/engine/savedview"
 	"github.com/tessera-crm/tessera/frontend"
+	"github.com/tessera-crm/tessera/internal/access"
+	"github.com/tessera-crm/tessera/internal/access/accessapi"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/identity/identityapi"
 	"github.com/tessera-crm/tessera/metadata/metaapi"
@@ -45,7 +47,7 @@ func (a *App) routes() *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", a.ready)
 
-	auth := &identityapi.Handlers{IDs: a.Identity, Lookup: a.lookupTenant}
+	auth := &identityapi.Handlers{IDs: a.Identity, Lookup: a.lookupTenant, Cookies: httpx.NewCookies(a.Config.PublicURL, a.Config.TrustedProxies), Org: userOrg{a}}
 	meta := &metaapi.Handlers{Meta: a.Meta, CheckQuery: a.Records.CheckQuery}
 	recs := &recordapi.Handlers{Records: a.Records}
 	plat := &tenantapi.Handlers{Tenants: a.Tenants}
@@ -61,22 +63,28 @@ func (a *App) routes() *gin.Engine {
 	platform.POST("/tenants", plat.Create)
 	platform.GET("/tenants", plat.List)
 
-	member := authed.Group("", httpx.RequireTenantUser(a.Snapshots))
+	// Every tenant route runs with the caller's access grant: the engine
+	// applies record access and field security from it.
+	member := authed.Group("", httpx.RequireTenantUser(a.Snapshots), accessapi.Attach(a.Access))
+	can := accessapi.Require
 	member.GET("/auth/me", auth.Me)
 	member.PATCH("/auth/me", auth.UpdateMe)
 	member.GET("/meta/objects", meta.ListObjects)
 	member.GET("/meta/objects/:object", meta.GetObject)
 	member.GET("/meta/field-types", meta.FieldTypes)
 	member.GET("/tenant", meta.GetTenant)
-	member.PATCH("/tenant", httpx.RequireAdmin(), meta.UpdateTenant)
+	member.PATCH("/tenant", can(access.CapManageMetadata), meta.UpdateTenant)
 	member.GET("/openapi.json", func(c *gin.Context) {
-		snap := httpx.Snapshot(c)
+		// The document describes the fields the caller may see.
+		snap := access.FromContext(c.Request.Context()).View(httpx.Snapshot(c))
 		c.JSON(http.StatusOK, openapi.Build(snap, snap.Tenant.Locale))
 	})
 
-	admin := member.Group("/meta", httpx.RequireAdmin())
+	// PATCH of an object checks its own capabilities: sharing settings are
+	// security, the rest metadata.
+	member.PATCH("/meta/objects/:object", can(access.CapManageMetadata, access.CapManageSecurity), meta.UpdateObject)
+	admin := member.Group("/meta", can(access.CapManageMetadata))
 	admin.POST("/objects", meta.CreateObject)
-	admin.PATCH("/objects/:object", meta.UpdateObject)
 	admin.DELETE("/objects/:object", meta.DeleteObject)
 	admin.POST("/objects/:object/fields", meta.AddField)
 	admin.PATCH("/objects/:object/fields/:field", meta.UpdateField)
@@ -94,24 +102,54 @@ func (a *App) routes() *gin.Engine {
 	member.PUT("/views/:object/:id", views.Update)
 	member.DELETE("/views/:object/:id", views.Delete)
 
+	acc := &accessapi.Handlers{Access: a.Access, Meta: a.Meta, Dialect: a.DB.Dialect}
+	member.GET("/meta/objects/:object/sharing-rules", acc.ListSharingRules)
+	security := member.Group("", can(access.CapManageSecurity))
+	security.POST("/meta/objects/:object/sharing-rules", acc.CreateSharingRule)
+	security.PUT("/meta/objects/:object/sharing-rules/:name", acc.ReplaceSharingRule)
+	security.DELETE("/meta/objects/:object/sharing-rules/:name", acc.DeleteSharingRule)
+	security.POST("/permission-sets", acc.CreatePermissionSet)
+	security.PUT("/permission-sets/:name", acc.ReplacePermissionSet)
+	security.DELETE("/permission-sets/:name", acc.DeletePermissionSet)
+	sets := member.Group("/permission-sets", can(access.CapManageSecurity, access.CapManageUsers))
+	sets.GET("", acc.ListPermissionSets)
+	sets.GET("/:name", acc.GetPermissionSet)
+	member.GET("/org/roles", acc.ListRoles)
+	member.GET("/org/units", acc.ListUnits)
+	org := member.Group("/org", can(access.CapManageUsers))
+	org.POST("/roles", acc.CreateRole)
+	org.PATCH("/roles/:id", acc.UpdateRole)
+	org.DELETE("/roles/:id", acc.DeleteRole)
+	org.POST("/units", acc.CreateUnit)
+	org.PATCH("/units/:id", acc.UpdateUnit)
+	org.DELETE("/units/:id", acc.DeleteUnit)
+
 	member.GET("/users", auth.ListUsers)
-	users := member.Group("/users", httpx.RequireAdmin())
+	users := member.Group("/users", can(access.CapManageUsers))
 	users.POST("", auth.CreateUser)
 	users.PATCH("/:id", auth.UpdateUser)
 	users.POST("/:id/reset-password", auth.ResetPassword)
+	a.authRoutes(v1, member, auth)
+	a.auditRoutes(member)
 
 	records := member.Group("/records/:object")
 	records.GET("", recs.List)
 	records.POST("", recs.Create)
 	records.POST("/bulk", recs.Bulk)
 	records.GET("/aggregate", recs.Aggregate)
-	records.GET("/export", recs.Export)
+	records.GET("/export", can(access.CapExport), recs.Export)
+	records.POST("/transfer", recs.Transfer)
 	records.GET("/:id", recs.Get)
 	records.PATCH("/:id", recs.Update)
 	records.DELETE("/:id", recs.Delete)
 	records.POST("/:id/restore", recs.Restore)
 	records.POST("/:id/purge", recs.Purge)
 	records.GET("/:id/stage-history", recs.StageHistory)
+	records.GET("/:id/history", recs.FieldHistory)
+	records.GET("/:id/access", recs.Access)
+	records.GET("/:id/shares", recs.Shares)
+	records.POST("/:id/shares", recs.AddShare)
+	records.DELETE("/:id/shares/:share", recs.DeleteShare)
 	return r
 }
 

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -27,19 +28,47 @@ func bearer(c *gin.Context) string {
 	return ""
 }
 
-// Authenticate resolves the bearer token to a principal and puts it in the
-// request context; it refuses requests without a valid one.
+// Authenticate resolves the caller to a principal and puts it in the
+// request context; it refuses requests without valid credentials. The
+// credentials are an Authorization: Bearer header (a session token or an API
+// key) or, without that header, the session cookie; a header always wins, so
+// a script's token is never mixed up with a browser's cookie. Writes
+// authenticated by the cookie must carry the session's CSRF token.
 func Authenticate(ids *identity.Service) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		p, err := ids.Authenticate(c.Request.Context(), bearer(c))
+		p, err := authenticate(c, ids)
 		if err != nil {
-			c.Header("WWW-Authenticate", `Bearer realm="tessera"`)
+			if pe, ok := problem.As(err); ok && pe.Status == http.StatusUnauthorized {
+				c.Header("WWW-Authenticate", `Bearer realm="tessera"`)
+			}
 			problem.Write(c, err)
 			return
 		}
 		c.Request = c.Request.WithContext(identity.WithPrincipal(c.Request.Context(), p))
 		c.Next()
 	}
+}
+
+func authenticate(c *gin.Context, ids *identity.Service) (*identity.Principal, error) {
+	ctx := c.Request.Context()
+	if c.GetHeader("Authorization") != "" {
+		return ids.Authenticate(ctx, bearer(c))
+	}
+	token, err := c.Cookie(SessionCookie)
+	if err != nil || token == "" {
+		return nil, problem.Unauthorized("a session cookie or a bearer token is required")
+	}
+	cached, err := ids.AuthenticateSession(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	// The cached principal is shared by concurrent requests: mark a copy.
+	p := *cached
+	p.Cookie = true
+	if err := checkCSRF(c, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // RequireTenantUser admits tenant members and pins the tenant's metadata

@@ -4,12 +4,14 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/tessera-crm/tessera/internal/problem"
 )
 
 // Argon2id parameters: OWASP's baseline (19 MiB, 2 passes), which keeps a
@@ -22,8 +24,12 @@ const (
 	saltLen      = 16
 )
 
-// MinPasswordLength is the password policy's minimum.
+// MinPasswordLength is the password policy's minimum; a tenant may ask for
+// more (tenants.security "password_min_length"), never for less.
 const MinPasswordLength = 10
+
+// MaxPasswordLength bounds the work one login can cost.
+const MaxPasswordLength = 256
 
 // HashPassword returns an encoded argon2id hash (PHC string format).
 func HashPassword(password string) (string, error) {
@@ -69,33 +75,103 @@ var dummyHash, _ = HashPassword("tessera-dummy-password")
 // wrong password and timing reveals neither.
 func SpendPasswordCheck(password string) { VerifyPassword(dummyHash, password) }
 
-// ErrWeakPassword explains the password policy.
-var ErrWeakPassword = errors.New("password must be at least 10 characters and not only letters or only digits")
+// PasswordPolicy is what a new password must satisfy.
+type PasswordPolicy struct {
+	MinLength int `json:"min_length"`
+	// Classes is how many of the character classes (lower case, upper case,
+	// digits, symbols) a password must mix.
+	Classes int `json:"classes"`
+}
 
-// CheckPasswordPolicy enforces the minimum policy.
-func CheckPasswordPolicy(p string) error {
-	if utf8.RuneCountInString(p) < MinPasswordLength || len(p) > 256 {
-		return ErrWeakPassword
+// DefaultPasswordPolicy applies when a tenant asks for nothing stricter.
+var DefaultPasswordPolicy = PasswordPolicy{MinLength: MinPasswordLength, Classes: 3}
+
+// PolicyError says which rule a password broke; Code is a problem code.
+type PolicyError struct {
+	Code    string
+	Message string
+}
+
+func (e *PolicyError) Error() string { return e.Message }
+
+// Problem renders the error as a 400 naming the field the password came in.
+func (e *PolicyError) Problem(field string) *problem.Error {
+	return problem.Field(field, e.Code, "%s", e.Message)
+}
+
+// CheckPasswordPolicy enforces the default policy; email, when known, is the
+// account's address, whose name the password must not contain.
+func CheckPasswordPolicy(password, email string) error {
+	return DefaultPasswordPolicy.Check(password, email)
+}
+
+// Check enforces the policy on password for the account with email.
+func (pp PasswordPolicy) Check(password, email string) error {
+	n := utf8.RuneCountInString(password)
+	if n < pp.MinLength {
+		return &PolicyError{problem.CodeTooShort, fmt.Sprintf("password must be at least %d characters", pp.MinLength)}
 	}
-	letters, digits := 0, 0
-	for _, r := range p {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
-			letters++
-		}
+	if len(password) > MaxPasswordLength {
+		return &PolicyError{problem.CodeTooLong, fmt.Sprintf("password must be at most %d bytes", MaxPasswordLength)}
 	}
-	n := utf8.RuneCountInString(p)
-	if letters == n || digits == n {
-		return ErrWeakPassword
+	if c := countClasses(password); c < pp.Classes {
+		return &PolicyError{problem.CodeInvalidValue, fmt.Sprintf("password must mix at least %d of: lower case letters, upper case letters, digits, symbols", pp.Classes)}
+	}
+	if name := emailName(email); name != "" && strings.Contains(strings.ToLower(password), name) {
+		return &PolicyError{problem.CodeInvalidValue, fmt.Sprintf("password must not contain the name of the email address (%q)", name)}
 	}
 	return nil
 }
 
-// GeneratePassword returns a random password that satisfies the policy.
-func GeneratePassword() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b) + "-7"
+// countClasses counts lower case, upper case, digits and everything else
+// (symbols, and letters of scripts without case).
+func countClasses(p string) int {
+	var lower, upper, digit, other int
+	for _, r := range p {
+		switch {
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	return lower + upper + digit + other
+}
+
+// emailName is the lower-cased local part of an address, or "" when it is
+// too short to be a meaningful thing to forbid (a two-letter name would
+// refuse a good share of strong passwords by chance).
+func emailName(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return ""
+	}
+	name := strings.ToLower(strings.TrimSpace(email[:at]))
+	if utf8.RuneCountInString(name) < 3 {
+		return ""
+	}
+	return name
+}
+
+// GeneratePassword returns a random password that satisfies the default
+// policy.
+func GeneratePassword() string { return GeneratePasswordFor("") }
+
+// GeneratePasswordFor returns a random password that satisfies the default
+// policy for the account with email.
+func GeneratePasswordFor(email string) string {
+	for {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		// Base64url brings letters of both cases; the suffix adds a symbol
+		// and a digit. Retrying covers the rare draw that still fails.
+		p := base64.RawURLEncoding.EncodeToString(b) + "-7"
+		if CheckPasswordPolicy(p, email) == nil {
+			return p
+		}
+	}
 }

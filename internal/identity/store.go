@@ -60,14 +60,47 @@ type sessionRow struct {
 	UserAgent  string
 }
 
-// Service manages accounts and sessions. Validated sessions are cached in
-// process, so that authenticating a request costs no query; logout and
-// revocation reach every instance over the bus.
+// Service manages accounts, sessions and API keys. Validated sessions and
+// keys are cached in process, so that authenticating a request costs no
+// query; logout and revocation reach every instance over the bus.
 type Service struct {
 	db       *database.DB
 	bus      bus.Bus
 	sessions *otter.Cache[string, *Principal]
+	apiKeys  *otter.Cache[string, *apiKeyEntry]
 	now      func() time.Time
+
+	// Audit writes operation-log entries (logins, password changes, API
+	// keys); the app wires it to package audit. Nil writes nothing.
+	Audit AuditFunc
+	// Throttle limits failed logins; nil limits nothing.
+	Throttle *LoginThrottle
+	// ValidateSets checks that the permission sets of a new API key are a
+	// subset of its owner's; the access layer wires it. Nil accepts any
+	// well-formed names.
+	ValidateSets func(ctx context.Context, tenantID, userID string, sets []string) error
+}
+
+// AuditEntry is one operation-log entry. Package audit depends on identity
+// (an entry names the principal), so identity writes through a hook.
+type AuditEntry struct {
+	Action   string
+	Object   string
+	RecordID string
+	Summary  string
+	Before   any
+	After    any
+}
+
+// AuditFunc appends e to the log of the tenant whose namespace key is
+// tenantKey, in the transaction ctx carries.
+type AuditFunc func(ctx context.Context, tenantKey string, e AuditEntry) error
+
+func (s *Service) audit(ctx context.Context, tenantKey string, e AuditEntry) error {
+	if s.Audit == nil || tenantKey == "" {
+		return nil
+	}
+	return s.Audit(ctx, tenantKey, e)
 }
 
 // NewService returns the identity service.
@@ -75,12 +108,22 @@ func NewService(db *database.DB, b bus.Bus) *Service {
 	s := &Service{db: db, bus: b, now: func() time.Time { return time.Now().UTC() }}
 	s.sessions = otter.Must(&otter.Options[string, *Principal]{
 		MaximumSize:      100000,
-		ExpiryCalculator: otter.ExpiryWriting[string, *Principal](5 * time.Minute),
+		ExpiryCalculator: otter.ExpiryWriting[string, *Principal](cacheTTL),
+	})
+	s.apiKeys = otter.Must(&otter.Options[string, *apiKeyEntry]{
+		MaximumSize:      100000,
+		ExpiryCalculator: otter.ExpiryWriting[string, *apiKeyEntry](cacheTTL),
 	})
 	b.Subscribe(sessionTopic, func(hash string) { s.sessions.Invalidate(hash) })
+	b.Subscribe(apiKeyTopic, func(prefix string) { s.apiKeys.Invalidate(prefix) })
 	b.OnReset(s.sessions.InvalidateAll)
+	b.OnReset(s.apiKeys.InvalidateAll)
 	return s
 }
+
+// cacheTTL bounds how long a cached session or key outlives a change that
+// did not reach this instance (a lost bus message).
+const cacheTTL = 5 * time.Minute
 
 // NormalizeEmail lower-cases and checks an address.
 func NormalizeEmail(email string) (string, error) {
@@ -103,8 +146,12 @@ func (s *Service) CreateUser(ctx context.Context, tenantID string, in NewUserInp
 	if err != nil {
 		return nil, problem.Field("email", problem.CodeInvalidValue, "email %s", err.Error())
 	}
-	if err := CheckPasswordPolicy(in.Password); err != nil {
-		return nil, problem.Field("password", problem.CodeInvalidValue, "%s", err.Error())
+	policy, err := s.PasswordPolicy(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if err := policy.Check(in.Password, email); err != nil {
+		return nil, policyProblem("password", err)
 	}
 	role := in.Role
 	if role == "" {
@@ -140,8 +187,8 @@ func (s *Service) CreateOperator(ctx context.Context, email, name, password stri
 	if err != nil {
 		return nil, problem.Field("email", problem.CodeInvalidValue, "email %s", err.Error())
 	}
-	if err := CheckPasswordPolicy(password); err != nil {
-		return nil, problem.Field("password", problem.CodeInvalidValue, "%s", err.Error())
+	if err := CheckPasswordPolicy(password, e); err != nil {
+		return nil, policyProblem("password", err)
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -162,27 +209,43 @@ func (s *Service) CreateOperator(ctx context.Context, email, name, password stri
 // ErrBadCredentials hides which of tenant, email or password was wrong.
 var ErrBadCredentials = problem.Unauthorized("the tenant, email or password is not correct")
 
-// LoginUser checks a tenant member's password and opens a session.
+// LoginUser checks a tenant member's password and opens a session, without
+// throttling or audit: for tools (seeding, benchmarks). Requests go through
+// Login.
 func (s *Service) LoginUser(ctx context.Context, tenantID, email, password string, client ClientInfo) (string, *User, error) {
-	e, _ := NormalizeEmail(email)
-	var u User
-	res := s.db.Conn(ctx).Raw(`SELECT tenant_id, id, email, name, password_hash, role, status, locale, time_zone, created_at, updated_at
-		FROM users WHERE tenant_id = ? AND email = ?`, tenantID, e).Scan(&u)
-	if res.Error != nil {
-		return "", nil, fmt.Errorf("find user: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		SpendPasswordCheck(password)
-		return "", nil, ErrBadCredentials
-	}
-	if !VerifyPassword(u.PasswordHash, password) || u.Status != "active" {
-		return "", nil, ErrBadCredentials
-	}
-	token, err := s.openSession(ctx, sessionRow{TenantID: &u.TenantID, UserID: &u.ID, ClientIP: client.IP, UserAgent: client.UserAgent})
+	u, err := s.checkPassword(ctx, tenantID, email, password)
 	if err != nil {
 		return "", nil, err
 	}
-	return token, &u, nil
+	sess, err := s.OpenUserSession(ctx, u, client)
+	if err != nil {
+		return "", nil, err
+	}
+	return sess.Token, u, nil
+}
+
+// checkPassword returns the active user whose email and password these are.
+func (s *Service) checkPassword(ctx context.Context, tenantID, email, password string) (*User, error) {
+	e, _ := NormalizeEmail(email)
+	var u User
+	res := s.db.Conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE tenant_id = ? AND email = ?`, tenantID, e).Scan(&u)
+	if res.Error != nil {
+		return nil, fmt.Errorf("find user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		SpendPasswordCheck(password)
+		return nil, ErrBadCredentials
+	}
+	if !VerifyPassword(u.PasswordHash, password) || u.Status != StatusActive {
+		return nil, ErrBadCredentials
+	}
+	return &u, nil
+}
+
+// OpenUserSession opens a session for a user whose identity the caller has
+// established (a password, a single sign-on).
+func (s *Service) OpenUserSession(ctx context.Context, u *User, client ClientInfo) (*Session, error) {
+	return s.openSession(ctx, sessionRow{TenantID: &u.TenantID, UserID: &u.ID, ClientIP: client.IP, UserAgent: client.UserAgent})
 }
 
 // LoginOperator checks an operator's password and opens a session.
@@ -200,34 +263,55 @@ func (s *Service) LoginOperator(ctx context.Context, email, password string, cli
 	if !VerifyPassword(op.PasswordHash, password) {
 		return "", nil, problem.Unauthorized("the email or password is not correct")
 	}
-	token, err := s.openSession(ctx, sessionRow{OperatorID: &op.ID, ClientIP: client.IP, UserAgent: client.UserAgent})
+	sess, err := s.openSession(ctx, sessionRow{OperatorID: &op.ID, ClientIP: client.IP, UserAgent: client.UserAgent})
 	if err != nil {
 		return "", nil, err
 	}
-	return token, &op, nil
+	return sess.Token, &op, nil
 }
 
 // ClientInfo records where a session was opened from.
 type ClientInfo struct{ IP, UserAgent string }
 
-func (s *Service) openSession(ctx context.Context, row sessionRow) (string, error) {
+// Session is an opened session: the token (for the bearer header or the
+// session cookie) and the CSRF token cookie-authenticated writes must echo.
+type Session struct {
+	Token     string
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+func randomToken(prefix string) (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", fmt.Errorf("generate token: %w", err)
 	}
-	token := "tss_" + base64.RawURLEncoding.EncodeToString(raw)
+	return prefix + base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+func (s *Service) openSession(ctx context.Context, row sessionRow) (*Session, error) {
+	token, err := randomToken("tss_")
+	if err != nil {
+		return nil, err
+	}
+	// Every session gets a CSRF token, bearer ones too: a bearer token that
+	// ends up in the cookie must not make the CSRF check compare "" to "".
+	csrf, err := randomToken("")
+	if err != nil {
+		return nil, err
+	}
 	row.TokenHash = hashToken(token)
 	row.CreatedAt = s.now()
 	row.ExpiresAt = row.CreatedAt.Add(SessionTTL)
 	if len(row.UserAgent) > 512 {
 		row.UserAgent = row.UserAgent[:512]
 	}
-	err := s.db.Conn(ctx).Exec(`INSERT INTO sessions (token_hash, tenant_id, user_id, operator_id, created_at, expires_at, client_ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, row.TokenHash, row.TenantID, row.UserID, row.OperatorID, row.CreatedAt, row.ExpiresAt, row.ClientIP, row.UserAgent).Error
+	err = s.db.Conn(ctx).Exec(`INSERT INTO sessions (token_hash, tenant_id, user_id, operator_id, created_at, expires_at, client_ip, user_agent, csrf_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.TokenHash, row.TenantID, row.UserID, row.OperatorID, row.CreatedAt, row.ExpiresAt, row.ClientIP, row.UserAgent, csrf).Error
 	if err != nil {
-		return "", fmt.Errorf("open session: %w", err)
+		return nil, fmt.Errorf("open session: %w", err)
 	}
-	return token, nil
+	return &Session{Token: token, CSRFToken: csrf, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // Only a hash of the token is stored: a leaked sessions table opens nothing.
@@ -236,8 +320,19 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Authenticate resolves a bearer token to its principal.
+// Authenticate resolves a bearer token (a session token or an API key) to
+// its principal. The principal may be shared with other requests: callers
+// copy it before changing it.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
+	if strings.HasPrefix(token, APIKeyPrefix) {
+		return s.authenticateAPIKey(ctx, token)
+	}
+	return s.AuthenticateSession(ctx, token)
+}
+
+// AuthenticateSession resolves a session token (never an API key: the
+// session cookie carries only sessions) to its principal.
+func (s *Service) AuthenticateSession(ctx context.Context, token string) (*Principal, error) {
 	if token == "" || len(token) > 200 {
 		return nil, problem.Unauthorized("a valid bearer token is required")
 	}
@@ -271,10 +366,11 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Principal, err
 		OpEmail    *string
 		OpName     *string
 		TStatus    *string
+		CSRFToken  string
 	}
 	var r row
 	res := s.db.Conn(ctx).Raw(`SELECT s.tenant_id, t.key AS tenant_key, s.user_id, s.operator_id, s.expires_at,
-			u.email, u.name, u.role, u.status, o.email AS op_email, o.name AS op_name, t.status AS t_status
+			u.email, u.name, u.role, u.status, o.email AS op_email, o.name AS op_name, t.status AS t_status, s.csrf_token
 		FROM sessions s
 		LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 		LEFT JOIN tenants t ON t.id = s.tenant_id
@@ -290,13 +386,13 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Principal, err
 		if r.OpEmail == nil {
 			return nil, errNoSession
 		}
-		return &Principal{Operator: true, UserID: *r.OperatorID, Email: *r.OpEmail, Name: deref(r.OpName), TokenHash: hash}, nil
+		return &Principal{Operator: true, UserID: *r.OperatorID, Email: *r.OpEmail, Name: deref(r.OpName), TokenHash: hash, CSRFToken: r.CSRFToken}, nil
 	}
 	if r.UserID == nil || r.Email == nil || deref(r.Status) != "active" || deref(r.TStatus) != "active" {
 		return nil, errNoSession
 	}
 	return &Principal{UserID: *r.UserID, TenantID: deref(r.TenantID), TenantKey: deref(r.TenantKey), Email: *r.Email,
-		Name: deref(r.Name), Role: deref(r.Role), TokenHash: hash}, nil
+		Name: deref(r.Name), Role: deref(r.Role), TokenHash: hash, CSRFToken: r.CSRFToken}, nil
 }
 
 func deref(s *string) string {
@@ -308,6 +404,9 @@ func deref(s *string) string {
 
 // Logout revokes the principal's session on every instance.
 func (s *Service) Logout(ctx context.Context, p *Principal) error {
+	if p.APIKeyID != "" {
+		return problem.Field("authorization", problem.CodeInvalidValue, "an API key has no session to end; revoke it with DELETE /api-keys/{id}")
+	}
 	if err := s.db.Conn(ctx).Exec(`DELETE FROM sessions WHERE token_hash = ?`, p.TokenHash).Error; err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}

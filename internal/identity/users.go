@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/tessera-crm/tessera/internal/problem"
 )
 
@@ -125,42 +123,92 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, userID string, p Use
 	return out, nil
 }
 
-// SetPassword replaces a user's password and revokes their sessions.
+// SetPassword replaces a user's password (an admin's reset) and revokes
+// their sessions.
 func (s *Service) SetPassword(ctx context.Context, tenantID, userID, password string) error {
-	if _, err := uuid.Parse(userID); err != nil {
-		return problem.NotFound("user %s does not exist", userID)
+	u, err := s.GetUser(ctx, tenantID, userID)
+	if err != nil {
+		return err
 	}
-	if err := CheckPasswordPolicy(password); err != nil {
-		return problem.Field("password", problem.CodeInvalidValue, "%s", err.Error())
+	if err := s.storePassword(ctx, u, "password", password); err != nil {
+		return err
+	}
+	return s.RevokeUserSessions(ctx, tenantID, userID)
+}
+
+// storePassword checks password against the tenant's policy (naming field
+// when it fails) and stores its hash.
+func (s *Service) storePassword(ctx context.Context, u *User, field, password string) error {
+	policy, err := s.PasswordPolicy(ctx, u.TenantID)
+	if err != nil {
+		return err
+	}
+	if err := policy.Check(password, u.Email); err != nil {
+		return policyProblem(field, err)
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
 		return err
 	}
-	res := s.db.Conn(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`, hash, s.now(), tenantID, userID)
+	now := s.now()
+	res := s.db.Conn(ctx).Exec(`UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
+		hash, now, now, u.TenantID, u.ID)
 	if res.Error != nil {
 		return fmt.Errorf("set password: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return problem.NotFound("user %s does not exist", userID)
+		return problem.NotFound("user %s does not exist", u.ID)
 	}
-	return s.RevokeUserSessions(ctx, tenantID, userID)
+	return nil
 }
 
-// RevokeUserSessions ends every session of a user on every instance.
+// RevokeUserSessions ends every session of a user on every instance, and
+// makes every instance reload the user's API keys, so that a deactivated
+// user's keys stop working at once.
 func (s *Service) RevokeUserSessions(ctx context.Context, tenantID, userID string) error {
+	hashes, err := s.deleteSessions(ctx, tenantID, userID, "")
+	if err != nil {
+		return err
+	}
+	return s.announceRevocation(ctx, tenantID, userID, hashes)
+}
+
+// deleteSessions deletes a user's sessions but the one whose hash is keep,
+// and returns the hashes it deleted.
+func (s *Service) deleteSessions(ctx context.Context, tenantID, userID, keep string) ([]string, error) {
 	var hashes []string
-	if err := s.db.Conn(ctx).Raw(`SELECT token_hash FROM sessions WHERE tenant_id = ? AND user_id = ?`, tenantID, userID).Scan(&hashes).Error; err != nil {
-		return fmt.Errorf("find sessions: %w", err)
+	if err := s.db.Conn(ctx).Raw(`SELECT token_hash FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?`, tenantID, userID, keep).Scan(&hashes).Error; err != nil {
+		return nil, fmt.Errorf("find sessions: %w", err)
 	}
-	if err := s.db.Conn(ctx).Exec(`DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?`, tenantID, userID).Error; err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
+	if err := s.db.Conn(ctx).Exec(`DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?`, tenantID, userID, keep).Error; err != nil {
+		return nil, fmt.Errorf("revoke sessions: %w", err)
 	}
+	return hashes, nil
+}
+
+// announceRevocation drops the sessions and the user's keys from every
+// instance's cache. Call it after the deleting transaction committed: an
+// instance reloading earlier would cache the old rows again.
+func (s *Service) announceRevocation(ctx context.Context, tenantID, userID string, hashes []string) error {
 	for _, h := range hashes {
 		s.sessions.Invalidate(h)
 		if err := s.bus.Publish(ctx, sessionTopic, h); err != nil {
 			return fmt.Errorf("announce revocation: %w", err)
 		}
 	}
-	return nil
+	return s.invalidateUserKeys(ctx, tenantID, userID)
+}
+
+// UserByEmail returns the user of a tenant with that (normalized) address,
+// or nil when there is none.
+func (s *Service) UserByEmail(ctx context.Context, tenantID, email string) (*User, error) {
+	var u User
+	res := s.db.Conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE tenant_id = ? AND email = ?`, tenantID, email).Scan(&u)
+	if res.Error != nil {
+		return nil, fmt.Errorf("find user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil
+	}
+	return &u, nil
 }

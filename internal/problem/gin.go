@@ -2,6 +2,7 @@ package problem
 
 import (
 	"log/slog"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -17,6 +18,9 @@ func Write(c *gin.Context, err error) {
 		rid := c.GetString(RequestIDKey)
 		slog.ErrorContext(c.Request.Context(), "request failed", "err", err, "request_id", rid, "path", c.FullPath())
 		pe = Internal(rid)
+	}
+	if pe.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(pe.RetryAfter))
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(pe.Status, pe)

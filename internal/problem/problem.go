@@ -38,6 +38,8 @@ const (
 	CodeProtected       = "protected"
 	CodeIdempotency     = "idempotency_mismatch"
 	CodeLimitExceeded   = "limit_exceeded"
+	CodeCSRFFailed      = "csrf_failed"
+	CodeTooManyAttempts = "too_many_attempts"
 )
 
 // FieldError names one field and why its value was refused.
@@ -60,6 +62,8 @@ type Error struct {
 	Errors []FieldError `json:"errors,omitempty"`
 	// Code is the top-level stable code, also used when Errors is empty.
 	Code string `json:"code"`
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	RetryAfter int `json:"-"`
 }
 
 func (e *Error) Error() string {
@@ -141,6 +145,19 @@ func Forbidden(detail string) *Error {
 // TooLarge is a 413.
 func TooLarge(limit int64) *Error {
 	return newError(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
+}
+
+// CSRFFailed is a 403 for a cookie-authenticated write without the
+// session's CSRF token.
+func CSRFFailed() *Error {
+	return newError(http.StatusForbidden, CodeCSRFFailed, "the X-CSRF-Token header is missing or does not match the session")
+}
+
+// TooManyAttempts is a 429 telling the client when to try again.
+func TooManyAttempts(retryAfterSeconds int, detail string) *Error {
+	e := newError(http.StatusTooManyRequests, CodeTooManyAttempts, detail)
+	e.RetryAfter = retryAfterSeconds
+	return e
 }
 
 // Busy is a 503 for a request that met a lock or timeout and may be retried.

@@ -73,7 +73,7 @@ func (sqlite) ListParam(values []string) any {
 func (s sqlite) AppendOnly(tenantKey, table string) []string {
 	var out []string
 	for _, op := range []string{"UPDATE", "DELETE"} {
-		name := s.Quote(TenantSchema(tenantKey)+"__"+table+"_no_"+strings.ToLower(op))
+		name := s.Quote(TenantSchema(tenantKey) + "__" + table + "_no_" + strings.ToLower(op))
 		out = append(out, "CREATE TRIGGER "+name+" BEFORE "+op+" ON "+s.Table(tenantKey, table)+
 			" BEGIN SELECT RAISE(ABORT, '"+table+" is append-only'); END")
 	}

@@ -4,10 +4,14 @@ package metaapi
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
@@ -64,7 +68,7 @@ func locale(c *gin.Context) string {
 
 // ListObjects returns every object of the tenant.
 func (h *Handlers) ListObjects(c *gin.Context) {
-	snap := httpx.Snapshot(c)
+	snap := readable(c)
 	out := make([]objectView, 0, len(snap.Objects))
 	for _, o := range snap.Objects {
 		out = append(out, view(o, snap.Tenant.Locale))
@@ -74,14 +78,34 @@ func (h *Handlers) ListObjects(c *gin.Context) {
 
 // GetObject returns one object's full definition.
 func (h *Handlers) GetObject(c *gin.Context) {
-	snap := httpx.Snapshot(c)
+	snap := readable(c)
 	o := snap.Object(c.Param("object"))
 	if o == nil {
 		problem.Write(c, problem.UnknownObject(c.Param("object")))
 		return
 	}
-	c.Header("ETag", etag(snap.Version))
+	// What the caller sees depends on their field security too.
+	c.Header("ETag", strings.TrimSuffix(etag(snap.Version), `"`)+"-"+fieldKeyHash(c)+`"`)
 	c.JSON(http.StatusOK, view(o, snap.Tenant.Locale))
+}
+
+// readable is the metadata as the caller may read it: whoever manages
+// metadata sees every field; everyone else does not learn of the fields
+// hidden from them.
+func readable(c *gin.Context) *metadata.Snapshot {
+	snap := httpx.Snapshot(c)
+	if g := access.FromContext(c.Request.Context()); g != nil && !g.Has(access.CapManageMetadata) {
+		return g.View(snap)
+	}
+	return snap
+}
+
+func fieldKeyHash(c *gin.Context) string {
+	h := fnv.New32a()
+	if g := access.FromContext(c.Request.Context()); g != nil {
+		h.Write([]byte(g.FieldKey()))
+	}
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
 func etag(version int64) string {
@@ -177,6 +201,21 @@ func (h *Handlers) UpdateObject(c *gin.Context) {
 	if err := httpx.BindJSON(c, &in); err != nil {
 		problem.Write(c, err)
 		return
+	}
+	// Sharing settings are security, the rest is metadata: each needs its
+	// own capability.
+	g := access.FromContext(c.Request.Context())
+	if in.Sharing != nil {
+		if err := g.RequireCapability(access.CapManageSecurity); err != nil {
+			problem.Write(c, err)
+			return
+		}
+	}
+	if in.Label != "" || in.PluralLabel != "" || in.Labels != nil || in.PluralLabels != nil || in.Description != nil || in.Icon != nil || in.NameField != nil {
+		if err := g.RequireCapability(access.CapManageMetadata); err != nil {
+			problem.Write(c, err)
+			return
+		}
 	}
 	loc := locale(c)
 	p := in.ObjectPatch

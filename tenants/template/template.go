@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -26,6 +27,8 @@ type Template struct {
 	Key     string             `json:"key"`
 	Version int                `json:"version"`
 	Objects []*metadata.Object `json:"objects"`
+	// Access is the starting organisation and permission sets.
+	Access *access.Starter `json:"access,omitempty"`
 }
 
 // Sales returns the standard sales app: accounts, contacts, leads,

@@ -17,8 +17,14 @@ func TestSales_Parses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tpl.Key != "sales" || tpl.Version != 1 {
-		t.Fatalf("key, version = %q, %d; want sales, 1", tpl.Key, tpl.Version)
+	if tpl.Key != "sales" || tpl.Version != 2 {
+		t.Fatalf("key, version = %q, %d; want sales, 2", tpl.Key, tpl.Version)
+	}
+	if tpl.Access == nil || len(tpl.Access.Roles) != 5 || len(tpl.Access.PermissionSets) != 3 || tpl.Access.AdminRole != "ceo" {
+		t.Fatalf("access = %+v; want 5 roles, 3 permission sets and the ceo admin role", tpl.Access)
+	}
+	if acct := tpl.Objects[0]; acct.Sharing.Default() != "private" || !acct.Sharing.HierarchyEdits() {
+		t.Fatalf("account sharing = %+v; want private with hierarchy edit", acct.Sharing)
 	}
 	var names []string
 	for _, o := range tpl.Objects {

@@ -1,6 +1,8 @@
 package identityapi
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -32,6 +34,12 @@ func (h *Handlers) ListUsers(c *gin.Context) {
 			out[i] = gin.H{"id": users[i].ID, "name": users[i].Name, "email": users[i].Email, "status": users[i].Status}
 		}
 	}
+	if admin && h.Org != nil {
+		if err := h.Org.Decorate(c, out); err != nil {
+			problem.Write(c, err)
+			return
+		}
+	}
 	c.JSON(http.StatusOK, gin.H{"data": out})
 }
 
@@ -44,21 +52,30 @@ func (h *Handlers) CreateUser(c *gin.Context) {
 		Role     string `json:"role"`
 		Password string `json:"password"`
 	}
-	if err := httpx.BindJSON(c, &in); err != nil {
+	keys, err := h.bindWithOrg(c, &in)
+	if err != nil {
 		problem.Write(c, err)
 		return
 	}
 	generated := ""
 	if in.Password == "" {
-		generated = identity.GeneratePassword()
+		generated = identity.GeneratePasswordFor(in.Email)
 		in.Password = generated
 	}
-	u, err := h.IDs.CreateUser(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, identity.NewUserInput{Email: in.Email, Name: in.Name, Password: in.Password, Role: in.Role})
-	if err != nil {
+	var u *identity.User
+	create := func(ctx context.Context) (string, error) {
+		var err error
+		u, err = h.IDs.CreateUser(ctx, httpx.Snapshot(c).Tenant.ID, identity.NewUserInput{Email: in.Email, Name: in.Name, Password: in.Password, Role: in.Role})
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	}
+	if err := h.withOrg(c, keys, create); err != nil {
 		problem.Write(c, err)
 		return
 	}
-	out := gin.H{"user": userView(u)}
+	out := gin.H{"user": h.decorated(c, userView(u))}
 	if generated != "" {
 		out["password"] = generated
 	}
@@ -68,16 +85,25 @@ func (h *Handlers) CreateUser(c *gin.Context) {
 // UpdateUser changes a user's name, role or status (admins).
 func (h *Handlers) UpdateUser(c *gin.Context) {
 	var p identity.UserPatch
-	if err := httpx.BindJSON(c, &p); err != nil {
-		problem.Write(c, err)
-		return
-	}
-	u, err := h.IDs.UpdateUser(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("id"), p)
+	keys, err := h.bindWithOrg(c, &p)
 	if err != nil {
 		problem.Write(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, userView(u))
+	var u *identity.User
+	update := func(ctx context.Context) (string, error) {
+		var err error
+		u, err = h.IDs.UpdateUser(ctx, httpx.Snapshot(c).Tenant.ID, c.Param("id"), p)
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	}
+	if err := h.withOrg(c, keys, update); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.decorated(c, userView(u)))
 }
 
 // ResetPassword sets a new password (generated unless given) and ends the
@@ -92,11 +118,17 @@ func (h *Handlers) ResetPassword(c *gin.Context) {
 			return
 		}
 	}
+	tenantID := httpx.Snapshot(c).Tenant.ID
 	generated := in.Password == ""
 	if generated {
-		in.Password = identity.GeneratePassword()
+		u, err := h.IDs.GetUser(c.Request.Context(), tenantID, c.Param("id"))
+		if err != nil {
+			problem.Write(c, err)
+			return
+		}
+		in.Password = identity.GeneratePasswordFor(u.Email)
 	}
-	if err := h.IDs.SetPassword(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("id"), in.Password); err != nil {
+	if err := h.IDs.SetPassword(c.Request.Context(), tenantID, c.Param("id"), in.Password); err != nil {
 		problem.Write(c, err)
 		return
 	}
@@ -124,4 +156,54 @@ func (h *Handlers) UpdateMe(c *gin.Context) {
 		return
 	}
 	h.Me(c)
+}
+
+// bindWithOrg decodes a user body strictly into v, except for the
+// organisation keys, which it returns for Org.
+func (h *Handlers) bindWithOrg(c *gin.Context, v any) (map[string]json.RawMessage, error) {
+	body, err := httpx.ReadBody(c)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]json.RawMessage{}
+	if h.Org != nil {
+		var all map[string]json.RawMessage
+		if json.Unmarshal(body, &all) == nil && all != nil {
+			for _, k := range OrgKeys {
+				if raw, ok := all[k]; ok {
+					keys[k] = raw
+					delete(all, k)
+				}
+			}
+			// The user type stays in the body; Org sees it too, because
+			// who may grant it is an access decision.
+			if raw, ok := all["role"]; ok {
+				keys["role"] = raw
+			}
+			if len(keys) > 0 {
+				if body, err = json.Marshal(all); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return keys, httpx.DecodeStrict(body, v)
+}
+
+// withOrg runs write, with the organisation keys applied in its
+// transaction when Org is set.
+func (h *Handlers) withOrg(c *gin.Context, keys map[string]json.RawMessage, write func(ctx context.Context) (string, error)) error {
+	if h.Org == nil {
+		_, err := write(c.Request.Context())
+		return err
+	}
+	return h.Org.Place(c, keys, write)
+}
+
+// decorated adds the user's place in the organisation when Org is set.
+func (h *Handlers) decorated(c *gin.Context, view gin.H) gin.H {
+	if h.Org != nil {
+		_ = h.Org.Decorate(c, []gin.H{view})
+	}
+	return view
 }

@@ -9,8 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,6 +40,9 @@ type Options struct {
 	DatabaseURL string // reuse a database (two instances on one database)
 	RedisURL    string
 	BodyLimit   int64
+	// TrustedProxies and PublicURL are as in app.Config.
+	TrustedProxies []string
+	PublicURL      string
 }
 
 // New starts a server on a fresh database of the dialect.
@@ -50,7 +56,8 @@ func New(t testing.TB, dialect string, opts Options) *Server {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	a, err := app.New(context.Background(), app.Config{DatabaseURL: opts.DatabaseURL, RedisURL: opts.RedisURL, BodyLimit: opts.BodyLimit, MaxOpenConns: 10}, log)
+	a, err := app.New(context.Background(), app.Config{DatabaseURL: opts.DatabaseURL, RedisURL: opts.RedisURL, BodyLimit: opts.BodyLimit, MaxOpenConns: 10,
+		TrustedProxies: opts.TrustedProxies, PublicURL: opts.PublicURL, MasterKeyFile: filepath.Join(t.TempDir(), "master.key")}, log)
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
@@ -83,12 +90,70 @@ func (s *Server) NewTenant(t testing.TB, key, template string) string {
 	return s.Login(t, key, "admin@"+key+".test", Password)
 }
 
-// Login returns a session token.
+// Login returns a bearer session token (login in token mode).
 func (s *Server) Login(t testing.TB, tenant, email, password string) string {
 	t.Helper()
-	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]any{"tenant": tenant, "email": email, "password": password})
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]any{"tenant": tenant, "email": email, "password": password, "mode": "token"})
 	r.Expect(t, 200)
 	return r.JSON(t)["token"].(string)
+}
+
+// Browser is a client that behaves like the web app: it keeps cookies and
+// sends the CSRF token from the login answer on writes.
+type Browser struct {
+	s      *Server
+	Client *http.Client
+	// CSRF is the token the login answered; Do sends it on writes.
+	CSRF string
+}
+
+// NewBrowser returns a browser without a session.
+func (s *Server) NewBrowser(t testing.TB) *Browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatalf("cookie jar: %v", err)
+	}
+	// Redirects are the test's to follow: single sign-on tests look at them.
+	return &Browser{s: s, Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// LoginBrowser logs in in cookie mode and returns the browser holding the
+// session cookie.
+func (s *Server) LoginBrowser(t testing.TB, tenant, email, password string) *Browser {
+	t.Helper()
+	b := s.NewBrowser(t)
+	r := b.Do(t, "POST", "/api/v1/auth/login", map[string]any{"tenant": tenant, "email": email, "password": password})
+	r.Expect(t, 200)
+	b.CSRF, _ = r.JSON(t)["csrf_token"].(string)
+	return b
+}
+
+// Do sends a request with the browser's cookies. On POST, PUT, PATCH and
+// DELETE it adds X-CSRF-Token unless headers set it (to "" to send none).
+func (b *Browser) Do(t testing.TB, method, path string, body any, headers ...string) *Response {
+	t.Helper()
+	if method != "GET" && method != "HEAD" && b.CSRF != "" {
+		set := false
+		for i := 0; i+1 < len(headers); i += 2 {
+			set = set || http.CanonicalHeaderKey(headers[i]) == "X-Csrf-Token"
+		}
+		if !set {
+			headers = append(headers, "X-CSRF-Token", b.CSRF)
+		}
+	}
+	return b.s.send(t, b.Client, method, path, "", body, headers...)
+}
+
+// Cookie returns the browser's cookie of that name for the server, or nil.
+func (b *Browser) Cookie(name string) *http.Cookie {
+	u, _ := url.Parse(b.s.URL)
+	for _, c := range b.Client.Jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // Response is a finished HTTP exchange.
@@ -101,6 +166,11 @@ type Response struct {
 
 // Do sends a request; body is JSON-encoded unless it is a string or []byte.
 func (s *Server) Do(t testing.TB, method, path, token string, body any, headers ...string) *Response {
+	t.Helper()
+	return s.send(t, http.DefaultClient, method, path, token, body, headers...)
+}
+
+func (s *Server) send(t testing.TB, client *http.Client, method, path, token string, body any, headers ...string) *Response {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -129,7 +199,7 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any, headers 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

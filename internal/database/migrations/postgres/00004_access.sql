@@ -38,6 +38,8 @@ CREATE TABLE permission_sets (
     name        text NOT NULL,
     description text NOT NULL DEFAULT '',
     system      boolean NOT NULL DEFAULT false,
+    -- Default sets are given to new members created without a choice.
+    is_default  boolean NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL,
     updated_at  timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, api_name)

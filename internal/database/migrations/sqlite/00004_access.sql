@@ -38,6 +38,8 @@ CREATE TABLE permission_sets (
     name        TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
     system      BOOLEAN NOT NULL DEFAULT false,
+    -- Default sets are given to new members created without a choice.
+    is_default  BOOLEAN NOT NULL DEFAULT false,
     created_at  DATETIME NOT NULL,
     updated_at  DATETIME NOT NULL,
     PRIMARY KEY (tenant_id, api_name)
