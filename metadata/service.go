@@ -25,6 +25,16 @@ type Service struct {
 	db       *database.DB
 	onChange func(ctx context.Context, s *Snapshot)
 	now      func() time.Time
+	// Audit, when set, records each changed object's definition before and
+	// after, in the change's transaction.
+	Audit func(ctx context.Context, tenantKey string, c ObjectChange) error
+}
+
+// ObjectChange is one object's part of a metadata change: Before is nil for
+// a created object, After nil for a deleted one.
+type ObjectChange struct {
+	Object        string
+	Before, After *Object
 }
 
 // NewService returns a service; onChange, when set, learns every committed
@@ -133,6 +143,20 @@ func (s *Service) apply(ctx context.Context, tenantID string, fn func(cs *change
 			}
 		}
 		next = cs.next()
+		if s.Audit != nil {
+			for _, api := range cs.order {
+				if !cs.saved[api] && !cs.deleted[api] {
+					continue
+				}
+				c := ObjectChange{Object: api, Before: cur.Object(api)}
+				if !cs.deleted[api] {
+					c.After = cs.objects[api]
+				}
+				if err := s.Audit(ctx, cur.Tenant.Key, c); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {

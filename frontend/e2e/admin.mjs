@@ -500,7 +500,7 @@ if (isMain) {
     const login = await fetch(`${base}api/v1/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ tenant: 'demo', email: 'admin@demo.local', password }),
+      body: JSON.stringify({ tenant: 'demo', email: 'admin@demo.local', password, mode: 'token' }),
     })
     assert.equal(login.status, 200, 'API login works')
     token = (await login.json()).token

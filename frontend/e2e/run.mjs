@@ -128,10 +128,12 @@ before(async () => {
   const login = await fetch(`${base}api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ tenant: TENANT, email: ADMIN, password: PASSWORD }),
+    body: JSON.stringify({ tenant: TENANT, email: ADMIN, password: PASSWORD, mode: 'token' }),
   })
   assert.equal(login.status, 200, 'API login works')
+  // Token mode for the API checks (scripts); the browser signs in with the cookie.
   apiToken = (await login.json()).token
+  assert.ok(apiToken, 'token mode answers a token')
 
   context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -236,7 +238,7 @@ test('opportunity list: 50 rows, then filtered with the builder', async () => {
   assert.equal(saved.filter, 'amount > 1000000')
   await page.waitForURL(new RegExp(`view=sv%3A${saved.id}|view=sv:${saved.id}`))
 
-  // Export the current view as CSV (fetched with the bearer header).
+  // Export the current view as CSV (fetched with the session cookie).
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')])
   assert.match(download.suggestedFilename(), /\.csv$/)
 
@@ -420,6 +422,7 @@ test('phone width: the list turns into cards', async () => {
 })
 
 ;(await import('./admin.mjs')).adminScenarios({ page: () => page, base: () => base, api, shot, toast })
+;(await import('./access.mjs')).accessScenarios({ page: () => page, base: () => base, api, shot, toast, password: PASSWORD })
 
 test('sign out', async () => {
   await page.goto(`${base}`)

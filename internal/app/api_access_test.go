@@ -502,3 +502,20 @@ func TestAccess_APIKeysAreScopedToTheirSets(t *testing.T) {
 		s.Do(t, "GET", "/api/v1/records/account/"+str(foreign["id"]), key, nil, "X-Tenant", "other").Expect(t, 404)
 	})
 }
+
+// Metadata changes are logged with the definition before and after.
+func TestAudit_MetadataChangesKeepBeforeAndAfter(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		admin := s.NewTenant(t, "acme", "sales")
+		s.Do(t, "PATCH", "/api/v1/meta/objects/account", admin, map[string]any{"description": "Companies we sell to (v2)"}).Expect(t, 200)
+		var before, after string
+		table := s.App.DB.Dialect.Table("acme", "_audit_log")
+		row := s.App.DB.Gorm.Raw(`SELECT before, after FROM `+table+` WHERE action = 'meta.object.update' AND record_id = 'account'`).Row()
+		if err := row.Scan(&before, &after); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(before, "(v2)") || !strings.Contains(after, "(v2)") {
+			t.Fatalf("before %q / after %q do not show the change", before[:80], after[:80])
+		}
+	})
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tessera-crm/tessera/engine/record"
 	"github.com/tessera-crm/tessera/internal/access"
+	"github.com/tessera-crm/tessera/internal/audit"
 	"github.com/tessera-crm/tessera/internal/bus"
 	"github.com/tessera-crm/tessera/internal/crypto"
 	"github.com/tessera-crm/tessera/internal/database"
@@ -130,6 +131,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Snapshots = metacache.New(load, a.Bus, rdb, metacache.Options{})
 	a.Meta = metadata.NewService(db, a.Snapshots.Publish)
+	a.Meta.Audit = func(ctx context.Context, tenantKey string, c metadata.ObjectChange) error {
+		action, summary := "meta.object.update", "changed object "+c.Object
+		switch {
+		case c.Before == nil:
+			action, summary = "meta.object.create", "created object "+c.Object
+		case c.After == nil:
+			action, summary = "meta.object.delete", "deleted object "+c.Object
+		}
+		return audit.Write(ctx, db, tenantKey, audit.Entry{Action: action, Object: "object", RecordID: c.Object, Summary: summary, Before: c.Before, After: c.After})
+	}
 	a.Identity = identity.NewService(db, a.Bus)
 	a.Access = access.NewService(db, a.Bus)
 	a.Tenants = tenants.NewService(db, a.Meta, a.Identity, a.Access)

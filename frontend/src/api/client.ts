@@ -1,6 +1,8 @@
 // The one typed client for the Tessera API. Every call goes through
-// `request`, which adds the bearer token, turns problem+json answers into
-// ApiError, and reports 401s so the app can return to the login page.
+// `request`, which sends the session cookie (same origin) with the CSRF
+// token on writes, turns problem+json answers into ApiError, and reports
+// 401s so the app can return to the login page. No token is stored: the
+// session lives in the HTTP-only cookie `tessera_session`.
 import type {
   AggregateBucket,
   AggregateParams,
@@ -22,6 +24,27 @@ import type {
   UserSummary,
 } from './types'
 import type {
+  ApiKey,
+  ApiKeyInput,
+  AuditEntry,
+  AuditQuery,
+  FieldHistoryEntry,
+  OrgRole,
+  OrgRoleInput,
+  OrgUnit,
+  OrgUnitInput,
+  PasswordPolicy,
+  PermissionSet,
+  PermissionSetSummary,
+  RecordAccess,
+  RecordShare,
+  ShareInput,
+  SharingRule,
+  SsoSettings,
+  SsoStatus,
+  TransferResult,
+} from './types'
+import type {
   AdminUser,
   FieldInput,
   FieldMeta,
@@ -39,7 +62,8 @@ import type {
 } from './types'
 
 export const API_BASE = '/api/v1'
-const TOKEN_KEY = 'tessera.token'
+export const CSRF_COOKIE = 'tessera_csrf'
+export const CSRF_HEADER = 'X-CSRF-Token'
 
 /** An error answered by the API (RFC 9457 problem+json) or a network failure. */
 export class ApiError extends Error {
@@ -49,6 +73,8 @@ export class ApiError extends Error {
   readonly errors: ProblemFieldError[]
   readonly position: number | undefined
   readonly requestId: string | undefined
+  /** Seconds from a Retry-After header (429 lockouts, 503). */
+  retryAfter: number | undefined
 
   constructor(body: ProblemBody, requestId?: string) {
     super(body.detail || body.title || body.code)
@@ -78,6 +104,16 @@ export class ApiError extends Error {
     return this.status === 404
   }
 
+  /** The session's CSRF token was missing or stale (403 csrf_failed). */
+  get isCsrfFailure(): boolean {
+    return this.code === 'csrf_failed'
+  }
+
+  /** Too many failed sign-ins: locked for `retryAfter` seconds. */
+  get isLockedOut(): boolean {
+    return this.status === 429 || this.code === 'too_many_attempts'
+  }
+
   /** The route does not exist on this server (an endpoint not deployed yet). */
   get isUnavailable(): boolean {
     return this.status === 404 || this.status === 405 || this.status === 501
@@ -96,7 +132,7 @@ export async function problemFromResponse(res: Response): Promise<ApiError> {
       body = {}
     }
   }
-  return new ApiError(
+  const err = new ApiError(
     {
       ...body,
       status: typeof body.status === 'number' ? body.status : res.status,
@@ -106,6 +142,17 @@ export async function problemFromResponse(res: Response): Promise<ApiError> {
     },
     requestId,
   )
+  err.retryAfter = parseRetryAfter(res.headers.get('Retry-After'))
+  return err
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v)
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - now) / 1000))
 }
 
 function codeForStatus(status: number): string {
@@ -122,6 +169,8 @@ function codeForStatus(status: number): string {
       return 'conflict'
     case 412:
       return 'version_conflict'
+    case 429:
+      return 'too_many_attempts'
     case 413:
       return 'too_large'
     case 503:
@@ -131,29 +180,55 @@ function codeForStatus(status: number): string {
   }
 }
 
-// ---------------------------------------------------------------- token
+// ---------------------------------------------------------------- session
 
-export function getToken(): string | null {
+let csrfMemory: string | null = null
+let sessionActive = false
+
+/** The value of a readable cookie of this origin. */
+export function readCookie(name: string): string | null {
   try {
-    return sessionStorage.getItem(TOKEN_KEY)
+    for (const part of document.cookie.split(';')) {
+      const i = part.indexOf('=')
+      if (i < 0) continue
+      if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim())
+    }
   } catch {
-    return null
+    // no document (tests, workers)
   }
+  return null
 }
 
-export function setToken(token: string | null): void {
-  try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token)
-    else sessionStorage.removeItem(TOKEN_KEY)
-  } catch {
-    // storage can be disabled; the session then lasts for this page only
-  }
+/** The CSRF token writes must carry: the readable cookie, else the one the login answered. */
+export function csrfToken(): string | null {
+  return readCookie(CSRF_COOKIE) || csrfMemory
 }
+
+/** Keeps the login's csrf_token in memory (for when the cookie cannot be read). */
+export function setCsrfToken(token: string | null): void {
+  csrfMemory = token
+}
+
+/**
+ * Whether the app believes a session exists (after a login or a successful
+ * GET /auth/me). A 401 then means the session ended and the app is told;
+ * before, a 401 only means "not signed in".
+ */
+export function setSessionActive(active: boolean): void {
+  sessionActive = active
+  if (!active) csrfMemory = null
+}
+
+export function isSessionActive(): boolean {
+  return sessionActive
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 let onUnauthorized: (() => void) | null = null
 let onMetadataVersion: ((header: string | null) => void) | null = null
 
-/** Called once by the app: what to do when the token stops working. */
+/** Called once by the app: what to do when the session stops working. */
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler
 }
@@ -197,8 +272,10 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
 
 async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
-  const token = getToken()
-  if (token) headers.Authorization = `Bearer ${token}`
+  if (UNSAFE.has(method.toUpperCase())) {
+    const csrf = csrfToken()
+    if (csrf) headers[CSRF_HEADER] = csrf
+  }
   let body: string | undefined
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
@@ -206,7 +283,13 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
   }
   let res: Response
   try {
-    res = await fetch(API_BASE + path + buildQuery(opts.query), { method, headers, body, signal: opts.signal })
+    res = await fetch(API_BASE + path + buildQuery(opts.query), {
+      method,
+      headers,
+      body,
+      signal: opts.signal,
+      credentials: 'same-origin',
+    })
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err
     throw new ApiError({ status: 0, code: 'network', detail: String(err) })
@@ -215,8 +298,8 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
   if (metadataVersion && onMetadataVersion) onMetadataVersion(metadataVersion)
   if (!res.ok && res.status !== 304) {
     const error = await problemFromResponse(res)
-    if (res.status === 401 && token && !path.startsWith('/auth/login')) {
-      setToken(null)
+    if (res.status === 401 && sessionActive && !path.startsWith('/auth/login')) {
+      setSessionActive(false)
       onUnauthorized?.()
     }
     throw error
@@ -271,8 +354,19 @@ export function attachmentName(disposition: string | null, fallback: string): st
 
 export const api = {
   auth: {
+    /** Cookie mode (the server's default): sets tessera_session and tessera_csrf. */
     async login(tenant: string, email: string, password: string): Promise<LoginResponse> {
       return (await request<LoginResponse>('POST', '/auth/login', { body: { tenant, email, password } })).data
+    },
+    async changePassword(current_password: string, new_password: string): Promise<void> {
+      await request<void>('POST', '/auth/me/password', { body: { current_password, new_password } })
+    },
+    async passwordPolicy(): Promise<PasswordPolicy> {
+      return (await request<PasswordPolicy>('GET', '/auth/password-policy')).data
+    },
+    /** Public: whether the tenant offers single sign-on, and its button label. */
+    async sso(tenant: string, signal?: AbortSignal): Promise<SsoStatus> {
+      return (await request<SsoStatus>('GET', '/auth/sso', { query: { tenant }, signal })).data
     },
     async me(): Promise<MeResponse> {
       return (await request<MeResponse>('GET', '/auth/me')).data
@@ -342,7 +436,30 @@ export const api = {
       return (await request<{ data: AggregateBucket[] }>('GET', `/records/${enc(object)}/aggregate`, { query, signal })).data
         .data
     },
-    /** The CSV of a list; fetched with the bearer header, so not a plain link. */
+    /** What the caller may do with one record. */
+    async access(object: string, id: string): Promise<RecordAccess> {
+      return (await request<RecordAccess>('GET', `/records/${enc(object)}/${enc(id)}/access`)).data
+    },
+    /** Tracked field changes, newest first. */
+    async history(object: string, id: string): Promise<FieldHistoryEntry[]> {
+      return (await request<{ data: FieldHistoryEntry[] }>('GET', `/records/${enc(object)}/${enc(id)}/history`)).data.data ?? []
+    },
+    async shares(object: string, id: string): Promise<RecordShare[]> {
+      return (await request<{ data: RecordShare[] }>('GET', `/records/${enc(object)}/${enc(id)}/shares`)).data.data ?? []
+    },
+    async addShare(object: string, id: string, share: ShareInput): Promise<RecordShare> {
+      return (await request<RecordShare>('POST', `/records/${enc(object)}/${enc(id)}/shares`, { body: share })).data
+    },
+    async removeShare(object: string, id: string, shareId: string): Promise<void> {
+      await request<void>('DELETE', `/records/${enc(object)}/${enc(id)}/shares/${enc(shareId)}`)
+    },
+    /** New owner for up to 200 records (and, with children, their child records). */
+    async transfer(object: string, ids: string[], ownerId: string, children: boolean): Promise<TransferResult> {
+      return (
+        await request<TransferResult>('POST', `/records/${enc(object)}/transfer`, { body: { ids, owner_id: ownerId, children } })
+      ).data
+    },
+    /** The CSV of a list; fetched (not a plain link) so errors can be shown. */
     async exportCsv(object: string, params: ListParams): Promise<{ blob: Blob; filename: string }> {
       const res = await send('GET', `/records/${enc(object)}/export`, {
         query: { ...listQuery(params), limit: undefined, cursor: undefined },
@@ -424,6 +541,89 @@ export const api = {
     /** Without a password the server generates one and returns it (once). */
     async resetPassword(id: string, password?: string): Promise<{ password?: string }> {
       return (await request<{ password?: string }>('POST', `/users/${enc(id)}/reset-password`, { body: password ? { password } : {} })).data
+    },
+  },
+
+  /** Organisation: roles and org units (docs/api.md). */
+  org: {
+    async roles(): Promise<OrgRole[]> {
+      return (await request<{ data: OrgRole[] }>('GET', '/org/roles')).data.data ?? []
+    },
+    async createRole(input: OrgRoleInput): Promise<OrgRole> {
+      return (await request<OrgRole>('POST', '/org/roles', { body: input })).data
+    },
+    async updateRole(id: string, patch: OrgRoleInput): Promise<OrgRole> {
+      return (await request<OrgRole>('PATCH', `/org/roles/${enc(id)}`, { body: patch })).data
+    },
+    async deleteRole(id: string): Promise<void> {
+      await request<void>('DELETE', `/org/roles/${enc(id)}`)
+    },
+    async units(): Promise<OrgUnit[]> {
+      return (await request<{ data: OrgUnit[] }>('GET', '/org/units')).data.data ?? []
+    },
+    async createUnit(input: OrgUnitInput): Promise<OrgUnit> {
+      return (await request<OrgUnit>('POST', '/org/units', { body: input })).data
+    },
+    async updateUnit(id: string, patch: OrgUnitInput): Promise<OrgUnit> {
+      return (await request<OrgUnit>('PATCH', `/org/units/${enc(id)}`, { body: patch })).data
+    },
+    async deleteUnit(id: string): Promise<void> {
+      await request<void>('DELETE', `/org/units/${enc(id)}`)
+    },
+  },
+
+  /** Permission sets, sharing settings and rules, SSO, API keys, audit. */
+  security: {
+    async permissionSets(): Promise<PermissionSetSummary[]> {
+      return (await request<{ data: PermissionSetSummary[] }>('GET', '/permission-sets')).data.data ?? []
+    },
+    async permissionSet(name: string): Promise<PermissionSet> {
+      return (await request<PermissionSet>('GET', `/permission-sets/${enc(name)}`)).data
+    },
+    async createPermissionSet(set: PermissionSet): Promise<PermissionSet> {
+      return (await request<PermissionSet>('POST', '/permission-sets', { body: set })).data
+    },
+    async replacePermissionSet(name: string, set: PermissionSet): Promise<PermissionSet> {
+      return (await request<PermissionSet>('PUT', `/permission-sets/${enc(name)}`, { body: set })).data
+    },
+    async deletePermissionSet(name: string): Promise<void> {
+      await request<void>('DELETE', `/permission-sets/${enc(name)}`)
+    },
+    async sharingRules(object: string): Promise<SharingRule[]> {
+      return (await request<{ data: SharingRule[] }>('GET', `/meta/objects/${enc(object)}/sharing-rules`)).data.data ?? []
+    },
+    async createSharingRule(object: string, rule: SharingRule): Promise<SharingRule> {
+      return (await request<SharingRule>('POST', `/meta/objects/${enc(object)}/sharing-rules`, { body: rule })).data
+    },
+    async replaceSharingRule(object: string, name: string, rule: SharingRule): Promise<SharingRule> {
+      return (await request<SharingRule>('PUT', `/meta/objects/${enc(object)}/sharing-rules/${enc(name)}`, { body: rule })).data
+    },
+    async deleteSharingRule(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/sharing-rules/${enc(name)}`)
+    },
+    async apiKeys(all = false): Promise<ApiKey[]> {
+      return (await request<{ data: ApiKey[] }>('GET', '/api-keys', { query: { all: all ? 'true' : undefined } })).data.data ?? []
+    },
+    /** The answer holds `key` (shown once). */
+    async createApiKey(input: ApiKeyInput): Promise<ApiKey & { key: string }> {
+      return (await request<ApiKey & { key: string }>('POST', '/api-keys', { body: input })).data
+    },
+    async revokeApiKey(id: string): Promise<void> {
+      await request<void>('DELETE', `/api-keys/${enc(id)}`)
+    },
+    async sso(): Promise<SsoSettings> {
+      return (await request<SsoSettings>('GET', '/admin/sso')).data
+    },
+    async saveSso(settings: SsoSettings): Promise<SsoSettings> {
+      return (await request<SsoSettings>('PUT', '/admin/sso', { body: settings })).data
+    },
+    async audit(query: AuditQuery, signal?: AbortSignal): Promise<{ data: AuditEntry[]; next_cursor: string | null }> {
+      const res = await request<{ data: AuditEntry[]; next_cursor?: string | null }>('GET', '/audit', { query: { ...query }, signal })
+      return { data: res.data.data ?? [], next_cursor: res.data.next_cursor ?? null }
+    },
+    async auditExport(query: AuditQuery): Promise<{ blob: Blob; filename: string }> {
+      const res = await send('GET', '/audit/export', { query: { ...query, limit: undefined, cursor: undefined }, headers: { Accept: 'text/csv' } })
+      return { blob: await res.blob(), filename: attachmentName(res.headers.get('Content-Disposition'), 'audit.csv') }
     },
   },
 }

@@ -59,6 +59,8 @@ export interface FieldMeta {
   target?: string
   on_delete?: 'restrict' | 'set_null' | 'cascade'
   pattern?: string
+  track_history?: boolean
+  encrypted?: boolean
 }
 
 export interface PipelineMeta {
@@ -124,6 +126,7 @@ export interface ObjectMeta {
   pipelines?: PipelineMeta[] | null
   layouts?: LayoutMeta[] | null
   list_views?: ListViewMeta[] | null
+  sharing?: SharingSettings | null
 }
 
 export interface UserSummary {
@@ -133,6 +136,11 @@ export interface UserSummary {
   role: 'admin' | 'member' | string
   locale?: string | null
   time_zone?: string | null
+  status?: string
+  role_id?: string | null
+  unit_id?: string | null
+  manager_id?: string | null
+  permission_sets?: string[] | null
 }
 
 export interface TenantSummary {
@@ -167,7 +175,10 @@ export interface TenantPatch {
 }
 
 export interface LoginResponse {
-  token: string
+  /** Token mode only (scripts); the web app signs in with the cookie. */
+  token?: string
+  /** Cookie mode: the value writes send in X-CSRF-Token. */
+  csrf_token?: string
   expires_in: number
   user: UserSummary
   tenant: TenantSummary
@@ -176,6 +187,7 @@ export interface LoginResponse {
 export interface MeResponse {
   user: UserSummary
   tenant: TenantSummary
+  permissions?: Permissions
 }
 
 export interface MePatch {
@@ -301,6 +313,7 @@ export interface ObjectPatch {
   description?: string
   icon?: string
   name_field?: string
+  sharing?: SharingSettings
 }
 
 /** A field as POST /meta/objects/{object}/fields takes it (decimals as strings). */
@@ -327,6 +340,8 @@ export interface FieldInput {
   target?: string
   on_delete?: OnDelete
   pattern?: string
+  track_history?: boolean
+  encrypted?: boolean
 }
 
 /** PATCH /meta/objects/{object}/fields/{field}: a JSON merge patch (null removes). */
@@ -351,9 +366,21 @@ export interface AdminUser {
   time_zone?: string | null
   created_at?: string
   updated_at?: string
+  role_id?: string | null
+  unit_id?: string | null
+  manager_id?: string | null
+  permission_sets?: string[] | null
 }
 
-export interface NewUserInput {
+/** The organisation of a user (POST/PATCH /users). */
+export interface UserOrgFields {
+  role_id?: string | null
+  unit_id?: string | null
+  manager_id?: string | null
+  permission_sets?: string[]
+}
+
+export interface NewUserInput extends UserOrgFields {
   email: string
   name: string
   role: 'admin' | 'member'
@@ -366,8 +393,224 @@ export interface NewUserResult {
   password?: string
 }
 
-export interface UserPatch {
+export interface UserPatch extends UserOrgFields {
   name?: string
   role?: 'admin' | 'member'
   status?: UserStatus
+}
+
+// ---------------------------------------------------------------- access (docs/security.md)
+
+export type ObjectAction = 'create' | 'read' | 'edit' | 'delete' | 'view_all' | 'modify_all'
+export const OBJECT_ACTIONS: ObjectAction[] = ['create', 'read', 'edit', 'delete', 'view_all', 'modify_all']
+export type ObjectPermissions = Partial<Record<ObjectAction, boolean>>
+export type FieldLevel = 'hidden' | 'read_only' | 'editable'
+
+export type Capability =
+  | 'manage_metadata'
+  | 'manage_users'
+  | 'manage_security'
+  | 'view_audit'
+  | 'import'
+  | 'export'
+  | 'api'
+  | 'unmask'
+  | 'transfer'
+export const CAPABILITIES: Capability[] = [
+  'manage_metadata',
+  'manage_users',
+  'manage_security',
+  'view_audit',
+  'import',
+  'export',
+  'api',
+  'unmask',
+  'transfer',
+]
+
+/** GET /auth/me `permissions`: only restricted fields are listed. */
+export interface Permissions {
+  admin: boolean
+  capabilities: string[]
+  objects: Record<string, ObjectPermissions>
+  fields: Record<string, Record<string, 'hidden' | 'read_only'>>
+}
+
+export interface PasswordPolicy {
+  min_length: number
+  classes: number
+  max_length?: number
+  class_kinds?: string[]
+  no_email_name?: boolean
+}
+
+export interface SsoStatus {
+  enabled: boolean
+  label?: string
+}
+
+export interface OrgRole {
+  id: string
+  api_name: string
+  name: string
+  parent_id: string | null
+  user_count?: number
+}
+
+export interface OrgRoleInput {
+  api_name?: string
+  name?: string
+  parent_id?: string | null
+}
+
+export type UnitKind = 'department' | 'team'
+
+export interface OrgUnit {
+  id: string
+  name: string
+  kind: UnitKind
+  parent_id: string | null
+  user_count?: number
+}
+
+export interface OrgUnitInput {
+  name?: string
+  kind?: UnitKind
+  parent_id?: string | null
+}
+
+export interface PermissionSetSummary {
+  api_name: string
+  name: string
+  description?: string
+  system?: boolean
+  user_count?: number
+}
+
+export interface PermissionSet extends PermissionSetSummary {
+  capabilities: string[]
+  objects: Record<string, ObjectPermissions>
+  fields: Record<string, Record<string, 'hidden' | 'read_only'>>
+}
+
+export type DefaultAccess = 'private' | 'public_read' | 'public_read_write'
+export type HierarchyAccess = 'read' | 'edit'
+
+export interface SharingSettings {
+  default_access: DefaultAccess
+  hierarchy_access: HierarchyAccess
+}
+
+export type GranteeType = 'role' | 'role_and_subordinates' | 'unit' | 'user'
+
+export interface Grantee {
+  type: GranteeType
+  id: string
+  name?: string
+}
+
+export interface SharingRule {
+  api_name: string
+  label?: string
+  labels?: Labels
+  condition: string
+  grantee: Grantee
+  access: 'read' | 'edit'
+  active: boolean
+}
+
+export interface RecordAccess {
+  read: boolean
+  edit: boolean
+  delete: boolean
+  share: boolean
+  transfer: boolean
+}
+
+export interface RecordShare {
+  id: string
+  grantee: Grantee
+  access: 'read' | 'edit'
+  reason: 'manual' | 'team'
+  created_by?: string
+  created_at?: string
+}
+
+export interface ShareInput {
+  grantee: { type: GranteeType; id: string }
+  access: 'read' | 'edit'
+  reason?: 'manual' | 'team'
+}
+
+export interface TransferResult {
+  transferred: number
+  children?: Record<string, number>
+}
+
+export interface FieldHistoryEntry {
+  field: string
+  old_value: unknown
+  new_value: unknown
+  changed_at: string
+  changed_by: string | null
+  changed_by_name?: string | null
+}
+
+export interface ApiKey {
+  id: string
+  name: string
+  prefix?: string
+  owner_id?: string
+  owner_name?: string
+  permission_sets: string[]
+  expires_at: string | null
+  created_at?: string
+  last_used_at?: string | null
+  revoked_at?: string | null
+}
+
+export interface ApiKeyInput {
+  name: string
+  permission_sets: string[]
+  expires_at: string | null
+}
+
+export interface SsoSettings {
+  enabled: boolean
+  label: string
+  issuer: string
+  client_id: string
+  client_secret?: string
+  client_secret_set?: boolean
+  allowed_domains: string[]
+  redirect_uri?: string
+}
+
+export interface AuditEntry {
+  id: string
+  at: string
+  actor_id: string | null
+  actor_kind: string
+  actor_name?: string | null
+  ip?: string
+  client?: string
+  request_id?: string
+  action: string
+  object?: string | null
+  record_id?: string | null
+  summary?: string
+  before?: unknown
+  after?: unknown
+}
+
+export interface AuditQuery {
+  action?: string
+  actor_id?: string
+  object?: string
+  record_id?: string
+  from?: string
+  to?: string
+  q?: string
+  limit?: number
+  cursor?: string | null
 }

@@ -13,6 +13,8 @@ export function useFeedback() {
   function errorText(err: unknown): string {
     if (err instanceof ApiError) {
       if (err.status === 0) return t('common.state.offline')
+      if (err.isCsrfFailure) return t('access.errors.csrf')
+      if (err.isLockedOut) return lockoutText(err.retryAfter)
       if (err.status === 403) return t('common.error.forbidden')
       if (err.status === 503) return t('common.error.busy')
       if (err.status === 413) return t('common.error.tooLarge')
@@ -21,6 +23,12 @@ export function useFeedback() {
       return t('common.error.generic', { detail })
     }
     return t('common.error.generic', { detail: err instanceof Error ? err.message : String(err) })
+  }
+
+  /** "Too many attempts: try again in N minutes" from Retry-After seconds. */
+  function lockoutText(seconds: number | undefined): string {
+    if (seconds === undefined) return t('access.errors.lockedOut')
+    return t('access.errors.lockedOutMinutes', { n: lockoutMinutes(seconds) })
   }
 
   function success(message: string): void {
@@ -93,5 +101,10 @@ export function useFeedback() {
     }
   }
 
-  return { success, info, error, errorText, confirm, confirmDanger, explainConflict, prompt }
+  return { success, info, error, errorText, lockoutText, confirm, confirmDanger, explainConflict, prompt }
+}
+
+/** Retry-After seconds as whole minutes (at least 1). */
+export function lockoutMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60))
 }

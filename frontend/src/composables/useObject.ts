@@ -5,6 +5,7 @@ import { useI18n } from 'vue-i18n'
 import type { FieldMeta, ObjectMeta } from '@/api/types'
 import { useMetadataStore } from '@/stores/metadata'
 import { activeFields } from '@/metadata/objects'
+import { useSessionStore } from '@/stores/session'
 
 /** The pseudo-type of owner_id / created_by / updated_by: a user id. */
 export const USER_TARGET = '__user'
@@ -27,8 +28,13 @@ export function systemField(name: string, label: string): FieldMeta | undefined 
 export function useObject(name: Ref<string>) {
   const meta = useMetadataStore()
   const { t } = useI18n()
+  const session = useSessionStore()
   const object = computed<ObjectMeta | undefined>(() => meta.object(name.value))
-  const fields = computed(() => (object.value ? activeFields(object.value) : []))
+  // Fields hidden from this user never show (the server leaves them out of
+  // reads; metadata and layouts may still name them).
+  const fields = computed(() =>
+    object.value ? activeFields(object.value).filter((f) => session.fieldLevel(name.value, f.api_name) !== 'hidden') : [],
+  )
 
   function field(apiName: string): FieldMeta | undefined {
     const own = fields.value.find((f) => f.api_name === apiName)

@@ -1,6 +1,11 @@
-// Routes of the admin area (/admin/*). Every route below /admin requires the
-// admin role. The setup frame (AdminLayout) holds the sub-navigation.
+// Routes of the admin area (/admin/*). /admin opens to holders of any setup
+// capability; each page names the capabilities it needs in `caps`. The setup
+// frame (AdminLayout) holds the sub-navigation. Every page is lazy-loaded.
 import type { RouteRecordRaw } from 'vue-router'
+
+const META = ['manage_metadata']
+const USERS = ['manage_users']
+const SECURITY = ['manage_security']
 
 export const adminRoutes: RouteRecordRaw[] = [
   {
@@ -9,11 +14,12 @@ export const adminRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/admin/AdminLayout.vue'),
     children: [
       { path: '', name: 'admin-home', component: () => import('@/views/admin/AdminHome.vue') },
-      { path: 'objects', name: 'admin-objects', component: () => import('@/views/admin/ObjectsView.vue') },
+      { path: 'objects', name: 'admin-objects', meta: { caps: META }, component: () => import('@/views/admin/ObjectsView.vue') },
       {
         path: 'objects/:object',
         component: () => import('@/views/admin/ObjectAdminView.vue'),
         props: true,
+        meta: { caps: META },
         children: [
           { path: '', name: 'admin-object', component: () => import('@/views/admin/ObjectFieldsView.vue'), props: true },
           {
@@ -47,21 +53,61 @@ export const adminRoutes: RouteRecordRaw[] = [
         name: 'admin-pipelines',
         component: () => import('@/views/admin/ObjectPickerView.vue'),
         props: { tool: 'pipelines' },
+        meta: { caps: META },
       },
       {
         path: 'layouts',
         name: 'admin-layouts',
         component: () => import('@/views/admin/ObjectPickerView.vue'),
         props: { tool: 'layouts' },
+        meta: { caps: META },
       },
       {
         path: 'list-views',
         name: 'admin-list-views',
         component: () => import('@/views/admin/ObjectPickerView.vue'),
         props: { tool: 'listViews' },
+        meta: { caps: META },
       },
-      { path: 'users', name: 'admin-users', component: () => import('@/views/admin/UsersView.vue') },
-      { path: 'company', name: 'admin-company', component: () => import('@/views/admin/CompanyView.vue') },
+      { path: 'users', name: 'admin-users', meta: { caps: USERS }, component: () => import('@/views/admin/UsersView.vue') },
+      {
+        path: 'roles',
+        name: 'admin-roles',
+        meta: { caps: USERS },
+        component: () => import('@/views/admin/OrgTreeView.vue'),
+        props: { kind: 'roles' },
+      },
+      {
+        path: 'units',
+        name: 'admin-units',
+        meta: { caps: USERS },
+        component: () => import('@/views/admin/OrgTreeView.vue'),
+        props: { kind: 'units' },
+      },
+      {
+        path: 'permission-sets',
+        name: 'admin-permission-sets',
+        meta: { caps: SECURITY },
+        component: () => import('@/views/admin/PermissionSetsView.vue'),
+      },
+      {
+        path: 'permission-sets/:name',
+        name: 'admin-permission-set',
+        meta: { caps: SECURITY },
+        component: () => import('@/views/admin/PermissionSetEditView.vue'),
+        props: true,
+      },
+      {
+        path: 'sharing/:object?',
+        name: 'admin-sharing',
+        meta: { caps: SECURITY },
+        component: () => import('@/views/admin/SharingView.vue'),
+        props: true,
+      },
+      { path: 'api-keys', name: 'admin-api-keys', meta: { caps: ['api', 'manage_users'] }, component: () => import('@/views/admin/ApiKeysView.vue') },
+      { path: 'sso', name: 'admin-sso', meta: { caps: SECURITY }, component: () => import('@/views/admin/SsoView.vue') },
+      { path: 'audit', name: 'admin-audit', meta: { caps: ['view_audit'] }, component: () => import('@/views/admin/AuditView.vue') },
+      { path: 'company', name: 'admin-company', meta: { caps: META }, component: () => import('@/views/admin/CompanyView.vue') },
     ],
   },
 ]

@@ -9,8 +9,10 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in. */
     public?: boolean
-    /** Admins only. */
+    /** Setup: holders of any setup capability. */
     admin?: boolean
+    /** The page needs one of these capabilities (admins hold all). */
+    caps?: string[]
     area?: 'workspace' | 'admin'
   }
 }
@@ -39,17 +41,27 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const session = useSessionStore()
   if (to.meta.public) {
-    if (to.name === 'login' && session.isAuthenticated && (await session.restore().catch(() => false))) {
-      return typeof to.query.redirect === 'string' ? to.query.redirect : { name: 'home' }
+    // A session cookie from earlier (or from single sign-on) skips the form.
+    if (to.name === 'login' && !to.query.sso_error && (await session.restore().catch(() => false))) {
+      return typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : { name: 'home' }
     }
     return true
   }
-  if (!session.isAuthenticated) {
-    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
-  }
-  const ok = await session.restore()
-  if (!ok) return { name: 'login', query: { redirect: to.fullPath } }
+  const ok = await session.restore().catch(() => false)
+  if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   await useMetadataStore().load()
-  if (to.matched.some((r) => r.meta.admin) && !session.isAdmin) return { name: 'home' }
+  if (!routeAllowed(to.matched.map((r) => r.meta), session)) return { name: to.path.startsWith('/admin') && session.canOpenSetup ? 'admin-home' : 'home' }
   return true
 })
+
+/** Setup needs a setup capability; a page with `caps` needs one of them. */
+export function routeAllowed(
+  metas: { admin?: boolean; caps?: string[] }[],
+  session: { canOpenSetup: boolean; hasCap: (c: string) => boolean },
+): boolean {
+  for (const m of metas) {
+    if (m.admin && !session.canOpenSetup) return false
+    if (m.caps?.length && !m.caps.some((c) => session.hasCap(c))) return false
+  }
+  return true
+}

@@ -4,6 +4,7 @@ import { useMetadataStore } from './metadata'
 import { useUsersStore } from './users'
 import { useViewsStore } from './views'
 import { useAdminUsersStore } from './adminUsers'
+import { useOrgStore } from './org'
 import { clearRecordCache } from '@/composables/useRecordCache'
 
 export function resetSessionState(): void {
@@ -12,5 +13,6 @@ export function resetSessionState(): void {
   useUsersStore().reset()
   useViewsStore().reset()
   useAdminUsersStore().reset()
+  useOrgStore().reset()
   clearRecordCache()
 }

@@ -1,8 +1,9 @@
 // Who is signed in, to which tenant, in which language and time zone.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, ApiError, getToken, setToken } from '@/api/client'
-import type { Locale, TenantSummary, UserSummary } from '@/api/types'
+import { api, ApiError, setCsrfToken, setSessionActive } from '@/api/client'
+import type { Capability, FieldLevel, Locale, ObjectAction, Permissions, TenantSummary, UserSummary } from '@/api/types'
+import { normalisePermissions, PermissionView } from '@/access/permissions'
 import { applyLocale, browserLocale, currentLocale, isLocale, storedLocale, toLocale } from '@/i18n'
 import { isValidTimeZone } from '@/fields/datetime'
 
@@ -28,10 +29,27 @@ function rememberTenant(key: string | null): void {
 export const useSessionStore = defineStore('session', () => {
   const user = ref<UserSummary | null>(null)
   const tenant = ref<TenantSummary | null>(null)
-  const token = ref<string | null>(getToken())
+  const permissions = ref<Permissions | null>(null)
+  /** Whether GET /auth/me was asked since the page loaded (or the last sign-out). */
+  const checked = ref(false)
 
-  const isAuthenticated = computed(() => !!token.value)
-  const isAdmin = computed(() => user.value?.role === 'admin')
+  const isAuthenticated = computed(() => !!user.value)
+  const access = computed(() => new PermissionView(permissions.value, user.value?.role))
+  const isAdmin = computed(() => access.value.isAdmin)
+  const canOpenSetup = computed(() => access.value.canOpenSetup)
+
+  /** May the user do this with records of the object (by permission sets; record access is per record). */
+  function can(object: string, action: ObjectAction): boolean {
+    return access.value.can(object, action)
+  }
+
+  function hasCap(cap: Capability | string): boolean {
+    return access.value.hasCap(cap)
+  }
+
+  function fieldLevel(object: string, field: string): FieldLevel {
+    return access.value.fieldLevel(object, field)
+  }
   const timeZone = computed(() => {
     if (isValidTimeZone(user.value?.time_zone)) return user.value!.time_zone as string
     if (isValidTimeZone(tenant.value?.time_zone)) return tenant.value!.time_zone as string
@@ -47,12 +65,15 @@ export const useSessionStore = defineStore('session', () => {
     const me = await api.auth.me()
     user.value = me.user
     tenant.value = me.tenant
+    permissions.value = normalisePermissions(me.permissions)
+    checked.value = true
+    setSessionActive(true)
     applyLocale(preferredLocale())
   }
 
   /** Fetches the tenant's settings again (name, logo...) after they changed. */
   async function refreshTenant(): Promise<void> {
-    if (!token.value || !tenant.value) return
+    if (!user.value || !tenant.value) return
     const t = await api.tenant.get().catch(() => null)
     if (t && tenant.value) tenant.value = { ...tenant.value, ...t }
   }
@@ -64,35 +85,48 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(tenantKey: string, email: string, password: string, remember: boolean): Promise<void> {
     const res = await api.auth.login(tenantKey.trim(), email.trim(), password)
-    setToken(res.token)
-    token.value = res.token
+    setCsrfToken(res.csrf_token ?? null)
+    setSessionActive(true)
     user.value = res.user
     tenant.value = res.tenant
     rememberTenant(remember ? tenantKey.trim() : null)
     await loadMe()
   }
 
-  /** After a reload: the token is still in sessionStorage, fetch who we are. */
+  let restoring: Promise<boolean> | null = null
+
+  /**
+   * On startup (and after a reload): the session is an HTTP-only cookie the
+   * app cannot see, so ask GET /auth/me once whether there is one.
+   */
   async function restore(): Promise<boolean> {
-    if (!token.value) return false
     if (user.value) return true
-    try {
-      await loadMe()
-      return true
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        clear()
-        return false
+    if (checked.value) return false
+    if (restoring) return restoring
+    restoring = (async () => {
+      try {
+        await loadMe()
+        return true
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          clear()
+          return false
+        }
+        throw err
+      } finally {
+        restoring = null
       }
-      throw err
-    }
+    })()
+    return restoring
   }
 
+  /** Forgets the session here (the cookie is the server's to end). */
   function clear(): void {
-    setToken(null)
-    token.value = null
+    setSessionActive(false)
     user.value = null
     tenant.value = null
+    permissions.value = null
+    checked.value = true
   }
 
   async function logout(): Promise<void> {
@@ -123,5 +157,26 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { user, tenant, token, isAuthenticated, isAdmin, timeZone, login, restore, logout, clear, setLocale, loadMe, refreshTenant, setTenant }
+  return {
+    user,
+    tenant,
+    permissions,
+    checked,
+    access,
+    isAuthenticated,
+    isAdmin,
+    canOpenSetup,
+    can,
+    hasCap,
+    fieldLevel,
+    timeZone,
+    login,
+    restore,
+    logout,
+    clear,
+    setLocale,
+    loadMe,
+    refreshTenant,
+    setTenant,
+  }
 })

@@ -54,6 +54,11 @@ export function canBeUnique(t: FieldType): boolean {
   return !['long_text', 'boolean', 'multi_picklist', 'lookup'].includes(t)
 }
 
+/** Encryption is for text, email, phone and long text (and then no unique, filter, sort or search). */
+export function canBeEncrypted(t: FieldType): boolean {
+  return t === 'text' || t === 'email' || t === 'phone' || t === 'long_text'
+}
+
 /** Indexed is refused on long text (lookups are always indexed). */
 export function canBeIndexed(t: FieldType): boolean {
   return t !== 'long_text'
@@ -140,6 +145,8 @@ export interface FieldDraft {
   required: boolean
   unique: boolean
   indexed: boolean
+  track_history: boolean
+  encrypted: boolean
   active: boolean
   default: unknown
   max_length: number | null
@@ -194,6 +201,8 @@ export function blankDraft(type: FieldType = 'text'): FieldDraft {
     required: false,
     unique: false,
     indexed: false,
+    track_history: false,
+    encrypted: false,
     active: true,
     default: null,
     max_length: null,
@@ -225,6 +234,8 @@ export function draftFromField(f: FieldMeta): FieldDraft {
     required: !!f.required,
     unique: !!f.unique,
     indexed: !!f.indexed,
+    track_history: !!f.track_history,
+    encrypted: !!f.encrypted,
     active: f.active !== false,
     default: f.default ?? null,
     max_length: numOrNull(f.max_length),
@@ -304,6 +315,8 @@ export function toFieldInput(d: FieldDraft): FieldInput {
   if (d.required && canBeRequired(d.type)) out.required = true
   if (d.unique && canBeUnique(d.type)) out.unique = true
   if (d.indexed && canBeIndexed(d.type)) out.indexed = true
+  if (d.track_history) out.track_history = true
+  if (d.encrypted && canBeEncrypted(d.type)) out.encrypted = true
   if (canHaveDefault(d.type) && !isEmptyDefault(d.default)) out.default = d.default
   return out
 }
@@ -331,7 +344,7 @@ export function toFieldPatch(original: FieldMeta, d: FieldDraft): FieldPatch {
       patch.labels = { en: d.labels.en.trim(), 'zh-CN': d.labels['zh-CN'].trim() }
     } else if (after[k] === undefined) {
       // Flags are false rather than absent; everything else is removed.
-      patch[k] = k === 'required' || k === 'unique' || k === 'indexed' ? false : null
+      patch[k] = k === 'required' || k === 'unique' || k === 'indexed' || k === 'track_history' || k === 'encrypted' ? false : null
     } else {
       patch[k] = after[k]
     }
