@@ -510,7 +510,7 @@ func TestAudit_MetadataChangesKeepBeforeAndAfter(t *testing.T) {
 		s.Do(t, "PATCH", "/api/v1/meta/objects/account", admin, map[string]any{"description": "Companies we sell to (v2)"}).Expect(t, 200)
 		var before, after string
 		table := s.App.DB.Dialect.Table("acme", "_audit_log")
-		row := s.App.DB.Gorm.Raw(`SELECT before, after FROM `+table+` WHERE action = 'meta.object.update' AND record_id = 'account'`).Row()
+		row := s.App.DB.Gorm.Raw(`SELECT before, after FROM ` + table + ` WHERE action = 'meta.object.update' AND record_id = 'account'`).Row()
 		if err := row.Scan(&before, &after); err != nil {
 			t.Fatal(err)
 		}

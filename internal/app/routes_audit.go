@@ -3,15 +3,16 @@ package app
 import (
 	"github.com/gin-gonic/gin"
 
+	"github.com/tessera-crm/tessera/internal/access"
+	"github.com/tessera-crm/tessera/internal/access/accessapi"
 	"github.com/tessera-crm/tessera/internal/audit/auditapi"
-	"github.com/tessera-crm/tessera/internal/httpx"
 )
 
-// auditRoutes adds the operation log's search and export. Tenant admins only
-// for now; the view_audit and export capabilities are to replace the check.
+// auditRoutes adds the operation log's search and export: reading it needs
+// view_audit, exporting it export as well.
 func (a *App) auditRoutes(member *gin.RouterGroup) {
 	h := &auditapi.Handlers{DB: a.DB}
-	log := member.Group("/audit", httpx.RequireAdmin())
+	log := member.Group("/audit", accessapi.Require(access.CapViewAudit))
 	log.GET("", h.List)
-	log.GET("/export", h.Export)
+	log.GET("/export", accessapi.Require(access.CapExport), h.Export)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tessera-crm/tessera/internal/access"
+	"github.com/tessera-crm/tessera/internal/audit"
 	"github.com/tessera-crm/tessera/internal/httpx"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/problem"
@@ -96,12 +97,32 @@ func (o userOrg) Place(c *gin.Context, keys map[string]json.RawMessage, write fu
 		}
 		p.PermissionSets = &sets
 	}
-	err = o.a.DB.InTx(ctx, func(ctx context.Context) error {
-		id, err := write(ctx)
-		if err != nil || p.Empty() {
+	var before *identity.User
+	if !creating {
+		if before, err = o.a.Identity.GetUser(ctx, tenantID, c.Param("id")); err != nil {
 			return err
 		}
-		return o.a.Access.Place(ctx, tenantID, id, p)
+	}
+	err = o.a.DB.InTx(ctx, func(ctx context.Context) error {
+		id, err := write(ctx)
+		if err != nil {
+			return err
+		}
+		if !p.Empty() {
+			if err := o.a.Access.Place(ctx, tenantID, id, p); err != nil {
+				return err
+			}
+		}
+		after, err := o.a.Identity.GetUser(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		action := "user.update"
+		if creating {
+			action = "user.create"
+		}
+		return audit.Write(ctx, o.a.DB, httpx.Snapshot(c).Tenant.Key, audit.Entry{Action: action, Object: "user", RecordID: id,
+			Summary: action[len("user."):] + " user " + after.Email, Before: before, After: after})
 	})
 	if err != nil {
 		return err

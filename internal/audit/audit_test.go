@@ -232,53 +232,6 @@ func TestExport_WritesEveryMatchingEntryAsNeutralisedCSV(t *testing.T) {
 	})
 }
 
-func TestFieldHistory_NewestFirstWithNames(t *testing.T) {
-	testutil.ForEachDB(t, func(t *testing.T, db *database.DB) {
-		tenantID := testutil.NewTenantRow(t, db, "acme")
-		ctx, userID := addUser(t, db, tenantID, "acme", "韩梅梅")
-		rec := uuid.Must(uuid.NewV7()).String()
-		err := db.InTx(ctx, func(ctx context.Context) error {
-			return audit.WriteFieldChanges(ctx, db, "acme", "lead", rec, []audit.FieldChange{
-				{Field: "status", Old: nil, New: "open"},
-				{Field: "amount", Old: "10.00", New: "12.50"},
-			})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(5 * time.Millisecond)
-		if err := audit.WriteFieldChanges(context.Background(), db, "acme", "lead", rec, []audit.FieldChange{{Field: "status", Old: "open", New: []string{"won", "closed"}}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := audit.WriteFieldChanges(context.Background(), db, "acme", "lead", uuid.Must(uuid.NewV7()).String(), []audit.FieldChange{{Field: "status", New: "x"}}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := audit.FieldHistory(context.Background(), db, "acme", "lead", rec, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(h) != 3 {
-			t.Fatalf("history %+v, want 3 changes of this record", h)
-		}
-		if h[0].Field != "status" || h[0].ChangedBy != nil || h[0].ChangedByName != "" || fmt.Sprint(h[0].NewValue) != "[won closed]" {
-			t.Errorf("newest %+v", h[0])
-		}
-		var status *audit.HistoryEntry
-		for i := range h[1:] {
-			if h[1+i].Field == "status" {
-				status = &h[1+i]
-			}
-		}
-		if status == nil || status.OldValue != nil || status.NewValue != "open" || status.ChangedBy == nil || *status.ChangedBy != userID ||
-			status.ChangedByName != "韩梅梅" || status.ChangedAt == "" {
-			t.Errorf("first status change %+v", status)
-		}
-		if h, _ := audit.FieldHistory(context.Background(), db, "acme", "lead", rec, 1); len(h) != 1 {
-			t.Errorf("limit 1 gave %d entries", len(h))
-		}
-	})
-}
-
 func TestExport_PagesPastOneReadBatch(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, db *database.DB) {
 		testutil.NewTenantRow(t, db, "acme")
