@@ -21,9 +21,14 @@ const (
 	TableAuditLog = "_audit_log"
 	// TableFieldHistory keeps the changes of tracked fields.
 	TableFieldHistory = "_field_history"
+	// TableMembers mirrors each user's place in the role hierarchy as a
+	// path of role ids, so that "owned by someone below me" is a range scan
+	// inside the tenant's own namespace (no join with platform tables,
+	// which Citus may keep on another node).
+	TableMembers = "_members"
 )
 
-var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory}
+var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory, TableMembers}
 
 // NamespaceVersion is the version of the system tables Namespace creates;
 // tenants created earlier are brought up to it by NamespaceUpgrade.
@@ -88,6 +93,9 @@ func (g DDL) accessTables() []string {
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, field text NOT NULL, old_value text, new_value text, changed_at %s NOT NULL, changed_by %s)`,
 			g.table(TableFieldHistory), uuidT, uuidT, tsT, uuidT),
 		idx(TableFieldHistory, "record", "object, record_id, changed_at"),
+		// Byte order, so that a path prefix is a contiguous range.
+		fmt.Sprintf(`CREATE TABLE %s (user_id %s PRIMARY KEY, role_path text %s NOT NULL)`, g.table(TableMembers), uuidT, g.D.BinaryCollation()),
+		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (role_path, user_id)`, g.q(g.D.IndexName(g.Key, TableMembers, "path")), g.table(TableMembers)),
 	}
 	return append(stmts, g.D.AppendOnly(g.Key, TableAuditLog)...)
 }
@@ -120,6 +128,8 @@ func (g DDL) CreateTable(o *Object) []string {
 	}
 	stmts := []string{fmt.Sprintf("CREATE TABLE %s (%s)", g.table(o.APIName), strings.Join(cols, ", "))}
 	stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s ON %s (owner_id)", g.q(g.D.IndexName(g.Key, o.APIName, "owner_id")), g.table(o.APIName)))
+	// Lists default to the newest records first.
+	stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s ON %s (created_at)", g.q(g.D.IndexName(g.Key, o.APIName, "created_at")), g.table(o.APIName)))
 	for _, f := range o.Fields {
 		stmts = append(stmts, g.Indexes(o, f)...)
 	}

@@ -120,6 +120,7 @@ type Grant struct {
 	Subordinates []string
 	Grantees     []string
 	RoleID       string
+	RolePath     string
 	org          *Org
 }
 

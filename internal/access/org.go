@@ -157,6 +157,73 @@ func ParseGranteeKey(key string) metadata.Grantee {
 	return metadata.Grantee{}
 }
 
+// RolePath is the role's place in the tree as the ids from the top role
+// down to it, each followed by a slash: "/ceo-id/vp-id/". A path is a
+// prefix of the paths of every role below it.
+func (o *Org) RolePath(id string) string {
+	up := o.roleAncestry(id)
+	if len(up) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte('/')
+	for i := len(up) - 1; i >= 0; i-- {
+		b.WriteString(up[i])
+		b.WriteByte('/')
+	}
+	return b.String()
+}
+
+// SyncMembers rewrites the tenant's _members table from the organisation
+// as it is inside ctx's transaction. Organisation changes are rare and
+// small (a thousand users is a thousand short rows), so the whole mirror is
+// rewritten rather than patched.
+func (s *Service) SyncMembers(ctx context.Context, tenantID string) error {
+	org, err := loadOrg(ctx, s.dbIn(ctx), tenantID)
+	if err != nil {
+		return err
+	}
+	key, err := s.tenantKey(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	table := s.db.Dialect.Table(key, metadata.TableMembers)
+	conn := s.db.Conn(ctx)
+	if err := conn.Exec(`DELETE FROM ` + table).Error; err != nil {
+		return fmt.Errorf("clear members: %w", err)
+	}
+	var rows []string
+	var args []any
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		err := conn.Exec(`INSERT INTO `+table+` (user_id, role_path) VALUES `+strings.Join(rows, ", "), args...).Error
+		rows, args = rows[:0], args[:0]
+		if err != nil {
+			return fmt.Errorf("write members: %w", err)
+		}
+		return nil
+	}
+	for id, m := range org.Members {
+		if m.RoleID == nil {
+			continue
+		}
+		path := org.RolePath(*m.RoleID)
+		if path == "" {
+			continue
+		}
+		rows = append(rows, "(?, ?)")
+		args = append(args, id, path)
+		if len(rows) == 400 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
 // roleAncestry is the role and every role above it, nearest first. The
 // walk is bounded so that a cycle (which writes refuse) cannot hang it.
 func (o *Org) roleAncestry(id string) []string {
@@ -560,6 +627,11 @@ func (s *Service) Place(ctx context.Context, tenantID, userID string, p Placemen
 			return err
 		}
 	}
+	if p.RoleID != nil || p.ClearRole {
+		if err := s.SyncMembers(ctx, tenantID); err != nil {
+			return err
+		}
+	}
 	return s.audit(ctx, tenantID, "user.placement", "user", userID, "changed the organisation or permission sets of a user", nil, p)
 }
 
@@ -586,7 +658,10 @@ func (s *Service) changeOrg(ctx context.Context, tenantID string, fn func(ctx co
 		if err != nil {
 			return err
 		}
-		return fn(ctx, org)
+		if err := fn(ctx, org); err != nil {
+			return err
+		}
+		return s.SyncMembers(ctx, tenantID)
 	})
 	if err != nil {
 		return err

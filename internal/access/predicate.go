@@ -52,23 +52,30 @@ func Predicate(g *Grant, snap *metadata.Snapshot, obj *metadata.Object, ddl meta
 	}
 	var terms []string
 	var args []any
-	owners := g.Subordinates
-	if mode == Edit && !obj.Sharing.HierarchyEdits() {
-		owners = owners[:1] // only the caller
+	terms = append(terms, col("owner_id")+" = ?")
+	args = append(args, g.UserID)
+	// The hierarchy: records owned by users in roles below the caller's,
+	// found by role path in the tenant's member mirror (one short range
+	// scan, whatever the size of the team).
+	if len(g.Subordinates) > 1 && g.RolePath != "" && (mode == Read || obj.Sharing.HierarchyEdits()) {
+		terms = append(terms, fmt.Sprintf("%s IN (SELECT m.user_id FROM %s m WHERE m.role_path > ? AND m.role_path < ?)",
+			col("owner_id"), ddl.Table(metadata.TableMembers)))
+		// Paths are made of hex ids, dashes and slashes, all below '~'.
+		args = append(args, g.RolePath, g.RolePath+"~")
 	}
-	if len(owners) == 1 {
-		terms = append(terms, col("owner_id")+" = ?")
-		args = append(args, owners[0])
-	} else {
-		terms = append(terms, ddl.D.InList(col("owner_id"), sqldialect.KindUUID))
-		args = append(args, ddl.D.ListParam(owners))
-	}
-	shared := fmt.Sprintf("%s IN (SELECT s.record_id FROM %s s WHERE s.object = ? AND %s", col("id"), ddl.Table(metadata.TableShares),
+	shares := fmt.Sprintf("SELECT s.record_id FROM %s s WHERE s.object = ? AND %s", ddl.Table(metadata.TableShares),
 		ddl.D.InList("s.grantee", sqldialect.KindText))
 	if mode == Edit {
-		shared += " AND s.access = 'edit'"
+		shares += " AND s.access = 'edit'"
 	}
-	terms = append(terms, shared+")")
+	if ddl.D.Name() == sqldialect.Postgres {
+		// As an array, the shared ids join the owner conditions in one
+		// bitmap scan; as "IN (subquery)" PostgreSQL cannot estimate the
+		// subplan and walks the whole table in sort order instead.
+		terms = append(terms, col("id")+" = ANY(ARRAY("+shares+"))")
+	} else {
+		terms = append(terms, col("id")+" IN ("+shares+")")
+	}
 	args = append(args, obj.APIName, ddl.D.ListParam(g.Grantees))
 	for i := range obj.SharingRules {
 		r := &obj.SharingRules[i]

@@ -153,6 +153,7 @@ func (s *Service) Grant(ctx context.Context, p *identity.Principal) (*Grant, err
 	}
 	g.perms = b.permissions(p.TenantID, sets)
 	g.RoleID, g.Subordinates, g.Grantees = b.org.reach(p.UserID)
+	g.RolePath = b.org.RolePath(g.RoleID)
 	b.grants.Store(key, g)
 	return g, nil
 }

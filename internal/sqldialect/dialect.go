@@ -69,6 +69,9 @@ type Dialect interface {
 	InList(column string, kind ColumnKind) string
 	// ListParam encodes values for InList.
 	ListParam(values []string) any
+	// BinaryCollation is the column clause that makes text compare by
+	// bytes (PostgreSQL's default follows the locale).
+	BinaryCollation() string
 	// AppendOnly returns statements that make a tenant table refuse UPDATE
 	// and DELETE.
 	AppendOnly(tenantKey, table string) []string

@@ -95,3 +95,5 @@ func (p postgres) AppendOnly(tenantKey, table string) []string {
 }
 
 var pgArrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+func (postgres) BinaryCollation() string { return `COLLATE "C"` }

@@ -79,3 +79,6 @@ func (s sqlite) AppendOnly(tenantKey, table string) []string {
 	}
 	return out
 }
+
+// SQLite compares text by bytes unless told otherwise.
+func (sqlite) BinaryCollation() string { return "" }
