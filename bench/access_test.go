@@ -209,7 +209,7 @@ func BenchmarkAccessCheck(b *testing.B) {
 						if v := g.View(e.Snap).Object("account"); v.Field(HiddenField) != nil {
 							b.Fatalf("%s sees account.%s", who, HiddenField)
 						}
-						if pred, _ := access.Predicate(g, e.Snap, obj, e.ddl, "t", access.Read, time.Now().UTC()); pred == "" {
+						if pred, _ := access.Predicate(g, e.Snap, obj, e.ddl, "t", access.Read, false, time.Now().UTC()); pred == "" {
 							b.Fatal("no predicate for a member on a private object")
 						}
 					}
@@ -250,7 +250,7 @@ func BenchmarkAccessCheck(b *testing.B) {
 			b.Run("parts/predicate", func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if pred, _ := access.Predicate(g, e.Snap, obj, e.ddl, "t", access.Read, time.Now().UTC()); pred == "" {
+					if pred, _ := access.Predicate(g, e.Snap, obj, e.ddl, "t", access.Read, false, time.Now().UTC()); pred == "" {
 						b.Fatal("no predicate")
 					}
 				}

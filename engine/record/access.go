@@ -20,12 +20,13 @@ func (sc *scope) require(act string) error {
 	return sc.grant.Require(sc.obj.APIName, act)
 }
 
-// predicate is the record-access condition for the caller on sc's table.
+// predicate is the record-access condition for the caller on sc's table;
+// statements on one record by id use the unaliased table.
 func (s *Service) predicate(sc *scope, alias string, mode access.Mode) (string, []any) {
 	if sc.grant == nil {
 		return "", nil
 	}
-	return access.Predicate(sc.grant, sc.snap, sc.obj, sc.ddl, alias, mode, s.now())
+	return access.Predicate(sc.grant, sc.snap, sc.obj, sc.ddl, alias, mode, alias == "", s.now())
 }
 
 // checkFieldWrites refuses input naming fields the caller may not write,

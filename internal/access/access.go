@@ -121,6 +121,9 @@ type Grant struct {
 	Grantees     []string
 	RoleID       string
 	RolePath     string
+	// TeamShare is the part of the tenant's users the hierarchy opens to
+	// the caller (1 for the top of the tree).
+	TeamShare float64
 	org          *Org
 }
 

@@ -40,7 +40,10 @@ func (g *Grant) Reaches(obj *metadata.Object, mode Mode) bool {
 // in mode, and its arguments; "" when it reaches them all. It is the one
 // definition of record access: lists, counts and aggregates add it to their
 // WHERE, and single-record reads and writes check it the same way.
-func Predicate(g *Grant, snap *metadata.Snapshot, obj *metadata.Object, ddl metadata.DDL, alias string, mode Mode, now time.Time) (string, []any) {
+//
+// single says the statement reads one record by id, which changes the best
+// shape of the hierarchy condition.
+func Predicate(g *Grant, snap *metadata.Snapshot, obj *metadata.Object, ddl metadata.DDL, alias string, mode Mode, single bool, now time.Time) (string, []any) {
 	if g.Reaches(obj, mode) {
 		return "", nil
 	}
@@ -55,13 +58,26 @@ func Predicate(g *Grant, snap *metadata.Snapshot, obj *metadata.Object, ddl meta
 	terms = append(terms, col("owner_id")+" = ?")
 	args = append(args, g.UserID)
 	// The hierarchy: records owned by users in roles below the caller's,
-	// found by role path in the tenant's member mirror (one short range
-	// scan, whatever the size of the team).
+	// found by role path in the tenant's member mirror. Two shapes, because
+	// the planners need different ones: a correlated EXISTS becomes a
+	// semi-join, best when the team owns a small part of the table; a
+	// scalar subquery per row (a primary-key probe PostgreSQL cannot turn
+	// into a hash of the whole team) is best for one record, and for lists
+	// of callers who see most of the table, where the scan in sort order
+	// finds a page after a few probes. SQLite does best with EXISTS always.
 	if len(g.Subordinates) > 1 && g.RolePath != "" && (mode == Read || obj.Sharing.HierarchyEdits()) {
-		terms = append(terms, fmt.Sprintf("%s IN (SELECT m.user_id FROM %s m WHERE m.role_path > ? AND m.role_path < ?)",
-			col("owner_id"), ddl.Table(metadata.TableMembers)))
-		// Paths are made of hex ids, dashes and slashes, all below '~'.
-		args = append(args, g.RolePath, g.RolePath+"~")
+		members := ddl.Table(metadata.TableMembers)
+		probe := ddl.D.Name() == sqldialect.Postgres && (single || g.TeamShare >= 0.5)
+		if probe {
+			terms = append(terms, fmt.Sprintf("(SELECT m.role_path FROM %s m WHERE m.user_id = %s) LIKE ?", members, col("owner_id")))
+			// Paths are hex ids, dashes and slashes, so no LIKE wildcards;
+			// "_%" asks for a longer path: a role strictly below.
+			args = append(args, g.RolePath+"_%")
+		} else {
+			terms = append(terms, fmt.Sprintf("EXISTS (SELECT 1 FROM %s m WHERE m.user_id = %s AND m.role_path > ? AND m.role_path < ?)", members, col("owner_id")))
+			// Every path below the caller's sorts between it and it + "~".
+			args = append(args, g.RolePath, g.RolePath+"~")
+		}
 	}
 	shares := fmt.Sprintf("SELECT s.record_id FROM %s s WHERE s.object = ? AND %s", ddl.Table(metadata.TableShares),
 		ddl.D.InList("s.grantee", sqldialect.KindText))

@@ -154,6 +154,9 @@ func (s *Service) Grant(ctx context.Context, p *identity.Principal) (*Grant, err
 	g.perms = b.permissions(p.TenantID, sets)
 	g.RoleID, g.Subordinates, g.Grantees = b.org.reach(p.UserID)
 	g.RolePath = b.org.RolePath(g.RoleID)
+	if n := len(b.org.Members); n > 0 {
+		g.TeamShare = float64(len(g.Subordinates)) / float64(n)
+	}
 	b.grants.Store(key, g)
 	return g, nil
 }

@@ -163,74 +163,101 @@ func TestAccess_RoleHierarchyAndSharing(t *testing.T) {
 	})
 }
 
-// The matrix: permission sets × actions × record scopes on a private object.
+// The matrix: roles and permission sets × objects × actions × record
+// scopes (own record, a peer's record), on private objects.
 func TestAccess_PermissionMatrix(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
 		o := newSalesOrg(t, s, "acme")
-		s.Do(t, "POST", "/api/v1/permission-sets", o.admin, map[string]any{"api_name": "lead_reader", "name": "Lead reader",
-			"objects": map[string]any{"lead": map[string]any{"read": true}}}).Expect(t, 201)
-		s.Do(t, "POST", "/api/v1/permission-sets", o.admin, map[string]any{"api_name": "lead_auditor", "name": "Lead auditor",
-			"objects": map[string]any{"lead": map[string]any{"view_all": true}}}).Expect(t, 201)
-		s.Do(t, "POST", "/api/v1/permission-sets", o.admin, map[string]any{"api_name": "lead_boss", "name": "Lead boss",
-			"objects": map[string]any{"lead": map[string]any{"create": true, "read": true, "edit": true, "delete": true, "modify_all": true}}}).Expect(t, 201)
-		s.Do(t, "POST", "/api/v1/permission-sets", o.admin, map[string]any{"api_name": "no_access", "name": "Nothing"}).Expect(t, 201)
+		objects := []string{"lead", "contact"}
+		grant := func(perms map[string]any) map[string]any {
+			out := map[string]any{}
+			for _, obj := range objects {
+				out[obj] = perms
+			}
+			return out
+		}
+		for name, perms := range map[string]map[string]any{
+			"reader":  {"read": true},
+			"auditor": {"view_all": true},
+			"boss":    {"create": true, "read": true, "edit": true, "delete": true, "modify_all": true},
+			"worker":  {"create": true, "read": true, "edit": true},
+			"remover": {"create": true, "read": true, "edit": true, "delete": true},
+			"nobody":  {},
+		} {
+			s.Do(t, "POST", "/api/v1/permission-sets", o.admin, map[string]any{"api_name": "m_" + name, "name": name, "objects": grant(perms)}).Expect(t, 201)
+		}
 		key := "acme"
 		users := map[string]member{
-			"none":    o.addMember(t, key, "none", "sales_rep", []string{"no_access"}),
-			"reader":  o.addMember(t, key, "reader", "sales_rep", []string{"lead_reader"}),
-			"auditor": o.addMember(t, key, "auditor", "sales_rep", []string{"lead_auditor"}),
-			"rep":     o.repA,
-			"boss":    o.addMember(t, key, "boss", "sales_rep", []string{"lead_boss"}),
+			"nobody":  o.addMember(t, key, "nobody", "sales_rep", []string{"m_nobody"}),
+			"reader":  o.addMember(t, key, "reader", "sales_rep", []string{"m_reader"}),
+			"auditor": o.addMember(t, key, "auditor", "sales_rep", []string{"m_auditor"}),
+			"worker":  o.addMember(t, key, "worker", "sales_rep", []string{"m_worker"}),
+			"remover": o.addMember(t, key, "remover", "sales_rep", []string{"m_remover"}),
+			"boss":    o.addMember(t, key, "boss", "sales_rep", []string{"m_boss"}),
+			// Above the reps in the role tree: the hierarchy opens their
+			// records (edit, as the template's objects say).
+			"manager": o.addMember(t, key, "manager", "team_lead", []string{"m_remover"}),
 		}
-		other := create(t, s, o.repB.tok, "lead", map[string]any{"name": "Other's lead", "company": "X"})
-		type row struct {
-			create, readOwn, readOther, editOwn, editOther, deleteOther int
-		}
+		type row struct{ create, readOwn, readOther, editOwn, editOther, deleteOther int }
 		want := map[string]row{
-			"none":    {403, 0, 403, 0, 403, 403},
+			"nobody":  {403, 0, 403, 0, 403, 403},
 			"reader":  {403, 0, 404, 0, 403, 403},
 			"auditor": {403, 0, 200, 0, 403, 403},
-			"rep":     {201, 200, 404, 200, 404, 403},
+			"worker":  {201, 200, 404, 200, 404, 403},
+			"remover": {201, 200, 404, 200, 404, 404},
+			"manager": {201, 200, 200, 200, 200, 204},
 			"boss":    {201, 200, 200, 200, 200, 204},
 		}
-		for name, u := range users {
-			w := want[name]
-			r := s.Do(t, "POST", "/api/v1/records/lead", u.tok, map[string]any{"name": name + "'s lead", "company": "Y"})
-			if r.Status != w.create {
-				t.Fatalf("%s create: %d, want %d", name, r.Status, w.create)
-			}
-			if w.create == 201 {
-				own := r.JSON(t)
-				id := str(own["id"])
-				if st := s.Do(t, "GET", "/api/v1/records/lead/"+id, u.tok, nil).Status; st != w.readOwn {
-					t.Fatalf("%s read own: %d, want %d", name, st, w.readOwn)
+		values := map[string]map[string]any{"lead": {"company": "X"}, "contact": {}}
+		for _, object := range objects {
+			for name, u := range users {
+				w := want[name]
+				other := create(t, s, o.repB.tok, object, merge(values[object], map[string]any{"name": "peer's " + name}))
+				otherPath := "/api/v1/records/" + object + "/" + str(other["id"])
+				r := s.Do(t, "POST", "/api/v1/records/"+object, u.tok, merge(values[object], map[string]any{"name": name + "'s"}))
+				if r.Status != w.create {
+					t.Fatalf("%s: %s create: %d, want %d", object, name, r.Status, w.create)
 				}
-				if st := s.Do(t, "PATCH", "/api/v1/records/lead/"+id, u.tok, map[string]any{"title": "CEO"}).Status; st != w.editOwn {
-					t.Fatalf("%s edit own: %d, want %d", name, st, w.editOwn)
+				if w.create == 201 {
+					own := "/api/v1/records/" + object + "/" + str(r.JSON(t)["id"])
+					if st := s.Do(t, "GET", own, u.tok, nil).Status; st != w.readOwn {
+						t.Fatalf("%s: %s read own: %d, want %d", object, name, st, w.readOwn)
+					}
+					if st := s.Do(t, "PATCH", own, u.tok, map[string]any{"title": "CEO"}).Status; st != w.editOwn {
+						t.Fatalf("%s: %s edit own: %d, want %d", object, name, st, w.editOwn)
+					}
 				}
-			}
-			if st := s.Do(t, "GET", "/api/v1/records/lead/"+str(other["id"]), u.tok, nil).Status; st != w.readOther {
-				t.Fatalf("%s read other's: %d, want %d", name, st, w.readOther)
-			}
-			if st := s.Do(t, "PATCH", "/api/v1/records/lead/"+str(other["id"]), u.tok, map[string]any{"title": "CTO"}).Status; st != w.editOther {
-				t.Fatalf("%s edit other's: %d, want %d", name, st, w.editOther)
-			}
-			if w.deleteOther != 204 {
-				if st := s.Do(t, "DELETE", "/api/v1/records/lead/"+str(other["id"]), u.tok, nil).Status; st != w.deleteOther {
-					t.Fatalf("%s delete other's: %d, want %d", name, st, w.deleteOther)
+				if st := s.Do(t, "GET", otherPath, u.tok, nil).Status; st != w.readOther {
+					t.Fatalf("%s: %s read a peer's: %d, want %d", object, name, st, w.readOther)
+				}
+				if st := s.Do(t, "PATCH", otherPath, u.tok, map[string]any{"title": "CTO"}).Status; st != w.editOther {
+					t.Fatalf("%s: %s edit a peer's: %d, want %d", object, name, st, w.editOther)
+				}
+				if st := s.Do(t, "DELETE", otherPath, u.tok, nil).Status; st != w.deleteOther {
+					t.Fatalf("%s: %s delete a peer's: %d, want %d", object, name, st, w.deleteOther)
 				}
 			}
 		}
-		s.Do(t, "DELETE", "/api/v1/records/lead/"+str(other["id"]), users["boss"].tok, nil).Expect(t, 204)
 		// Admin capabilities follow the sets too.
 		s.Do(t, "POST", "/api/v1/meta/objects", o.repA.tok, map[string]any{"api_name": "x", "label": "X"}).Expect(t, 403)
-		s.Do(t, "GET", "/api/v1/records/lead/export", users["none"].tok, nil).Expect(t, 403)
+		s.Do(t, "GET", "/api/v1/records/lead/export", users["nobody"].tok, nil).Expect(t, 403)
 		me := s.Do(t, "GET", "/api/v1/auth/me", users["auditor"].tok, nil).Expect(t, 200).JSON(t)
 		perms, _ := me["permissions"].(map[string]any)
 		if perms == nil || perms["objects"].(map[string]any)["lead"].(map[string]any)["view_all"] != true {
 			t.Fatalf("auditor's /auth/me permissions = %v, want lead view_all", perms)
 		}
 	})
+}
+
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }
 
 func TestAccess_FieldSecurity(t *testing.T) {
