@@ -124,7 +124,7 @@ type Grant struct {
 	// TeamShare is the part of the tenant's users the hierarchy opens to
 	// the caller (1 for the top of the tree).
 	TeamShare float64
-	org          *Org
+	org       *Org
 }
 
 // IsActiveUser reports whether id is an active user of the tenant: only
