@@ -130,7 +130,17 @@ func (s *Service) SetPassword(ctx context.Context, tenantID, userID, password st
 	if err != nil {
 		return err
 	}
-	if err := s.storePassword(ctx, u, "password", password); err != nil {
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
+		if err := s.storePassword(ctx, u, "password", password); err != nil {
+			return err
+		}
+		key := ""
+		if p := FromContext(ctx); p != nil {
+			key = p.TenantKey
+		}
+		return s.audit(ctx, key, AuditEntry{Action: "user.password_reset", Object: "user", RecordID: u.ID, Summary: "reset the password of " + u.Email})
+	})
+	if err != nil {
 		return err
 	}
 	return s.RevokeUserSessions(ctx, tenantID, userID)
