@@ -25,16 +25,17 @@ type Service struct {
 	db       *database.DB
 	onChange func(ctx context.Context, s *Snapshot)
 	now      func() time.Time
-	// Audit, when set, records each changed object's definition before and
-	// after, in the change's transaction.
-	Audit func(ctx context.Context, tenantKey string, c ObjectChange) error
+	// Audit, when set, records each change (an object's definition, or the
+	// tenant's settings) before and after, in the change's transaction.
+	Audit func(ctx context.Context, tenantKey string, c Change) error
 }
 
-// ObjectChange is one object's part of a metadata change: Before is nil for
-// a created object, After nil for a deleted one.
-type ObjectChange struct {
+// Change is one part of a metadata change. For an object, Before is nil
+// when it was created and After nil when it was deleted; for the tenant's
+// settings Object is empty and both are set.
+type Change struct {
 	Object        string
-	Before, After *Object
+	Before, After any
 }
 
 // NewService returns a service; onChange, when set, learns every committed
@@ -56,6 +57,8 @@ type changeSet struct {
 	ddl     DDL
 	now     time.Time
 	objects map[string]*Object // the next version, cloned on first change
+	// tenantBefore is the tenant's settings before a settings change.
+	tenantBefore *Tenant
 	order   []string
 	saved   map[string]bool
 	deleted map[string]bool
@@ -148,11 +151,19 @@ func (s *Service) apply(ctx context.Context, tenantID string, fn func(cs *change
 				if !cs.saved[api] && !cs.deleted[api] {
 					continue
 				}
-				c := ObjectChange{Object: api, Before: cur.Object(api)}
+				c := Change{Object: api}
+				if before := cur.Object(api); before != nil {
+					c.Before = before
+				}
 				if !cs.deleted[api] {
 					c.After = cs.objects[api]
 				}
 				if err := s.Audit(ctx, cur.Tenant.Key, c); err != nil {
+					return err
+				}
+			}
+			if cs.tenantBefore != nil {
+				if err := s.Audit(ctx, cur.Tenant.Key, Change{Before: cs.tenantBefore, After: cur.Tenant}); err != nil {
 					return err
 				}
 			}

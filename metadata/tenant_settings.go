@@ -64,6 +64,8 @@ func (s *Service) UpdateTenant(ctx context.Context, tenantID string, p TenantSet
 		return nil, err
 	}
 	return s.apply(ctx, tenantID, func(cs *changeSet) error {
+		before := cs.cur.Tenant
+		cs.tenantBefore = &before
 		t := &cs.cur.Tenant
 		if p.Name != nil {
 			t.Name = strings.TrimSpace(*p.Name)

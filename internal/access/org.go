@@ -179,6 +179,14 @@ func (o *Org) RolePath(id string) string {
 // small (a thousand users is a thousand short rows), so the whole mirror is
 // rewritten rather than patched.
 func (s *Service) SyncMembers(ctx context.Context, tenantID string) error {
+	if s.db.Dialect.SupportsForUpdate() {
+		// Two organisation changes at once would each rewrite the mirror
+		// from what they saw; the tenant row serialises them, and each
+		// statement after the lock sees the other's committed change.
+		if err := s.db.Conn(ctx).Exec(`SELECT id FROM tenants WHERE id = ? FOR UPDATE`, tenantID).Error; err != nil {
+			return fmt.Errorf("lock tenant: %w", err)
+		}
+	}
 	org, err := loadOrg(ctx, s.dbIn(ctx), tenantID)
 	if err != nil {
 		return err

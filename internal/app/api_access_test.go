@@ -3,9 +3,11 @@ package app_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tessera-crm/tessera/internal/access"
@@ -543,6 +545,50 @@ func TestAudit_MetadataChangesKeepBeforeAndAfter(t *testing.T) {
 		}
 		if strings.Contains(before, "(v2)") || !strings.Contains(after, "(v2)") {
 			t.Fatalf("before %q / after %q do not show the change", before[:80], after[:80])
+		}
+		s.Do(t, "PATCH", "/api/v1/tenant", admin, map[string]any{"name": "Acme Renamed"}).Expect(t, 200)
+		row = s.App.DB.Gorm.Raw(`SELECT before, after FROM ` + table + ` WHERE action = 'tenant.update'`).Row()
+		if err := row.Scan(&before, &after); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(before, "Acme Renamed") || !strings.Contains(after, "Acme Renamed") {
+			t.Fatalf("tenant settings before %q / after %q", before, after)
+		}
+	})
+}
+
+// Concurrent organisation changes keep the member mirror consistent: every
+// placement lands and the hierarchy sees all of them.
+func TestAccess_ConcurrentPlacementsKeepTheHierarchy(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		o := newSalesOrg(t, s, "acme")
+		var reps []member
+		for i := 0; i < 6; i++ {
+			reps = append(reps, o.addMember(t, "acme", fmt.Sprintf("r%d", i), "", nil))
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, len(reps))
+		for _, r := range reps {
+			wg.Add(1)
+			go func(id string) {
+				defer wg.Done()
+				res := s.Do(t, "PATCH", "/api/v1/users/"+id, o.admin, map[string]any{"role_id": o.roles["sales_rep"]})
+				if res.Status != 200 {
+					errs <- fmt.Sprintf("%d %s", res.Status, res.Body)
+				}
+			}(r.id)
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Fatal(e)
+		}
+		for i, r := range reps {
+			create(t, s, r.tok, "account", map[string]any{"name": fmt.Sprintf("R%d", i)})
+		}
+		got := names(t, s, o.lead.tok, "account", "")
+		if len(got) != len(reps) {
+			t.Fatalf("the lead sees %v, want the %d new reps' accounts", got, len(reps))
 		}
 	})
 }

@@ -131,9 +131,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Snapshots = metacache.New(load, a.Bus, rdb, metacache.Options{})
 	a.Meta = metadata.NewService(db, a.Snapshots.Publish)
-	a.Meta.Audit = func(ctx context.Context, tenantKey string, c metadata.ObjectChange) error {
+	a.Meta.Audit = func(ctx context.Context, tenantKey string, c metadata.Change) error {
 		action, summary := "meta.object.update", "changed object "+c.Object
 		switch {
+		case c.Object == "":
+			action, summary = "tenant.update", "changed the company settings"
 		case c.Before == nil:
 			action, summary = "meta.object.create", "created object "+c.Object
 		case c.After == nil:
