@@ -59,10 +59,10 @@ type changeSet struct {
 	objects map[string]*Object // the next version, cloned on first change
 	// tenantBefore is the tenant's settings before a settings change.
 	tenantBefore *Tenant
-	order   []string
-	saved   map[string]bool
-	deleted map[string]bool
-	stmts   []string
+	order        []string
+	saved        map[string]bool
+	deleted      map[string]bool
+	stmts        []string
 }
 
 func (cs *changeSet) object(api string) *Object {
