@@ -59,6 +59,9 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 60s ./engine/filter
 	$(GO) test -run '^$$' -fuzz FuzzValidateAPIName -fuzztime 30s ./metadata
+	$(GO) test -run '^$$' -fuzz FuzzGrant_AgreesWithCasbin -fuzztime 60s ./internal/app
+	$(GO) test -run '^$$' -fuzz FuzzSharingRule_Input -fuzztime 60s ./internal/app
+	$(GO) test -run '^$$' -fuzz FuzzOpen -fuzztime 30s ./internal/crypto
 
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
