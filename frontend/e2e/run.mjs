@@ -424,6 +424,15 @@ test('phone width: the list turns into cards', async () => {
 ;(await import('./admin.mjs')).adminScenarios({ page: () => page, base: () => base, api, shot, toast })
 ;(await import('./access.mjs')).accessScenarios({ page: () => page, base: () => base, api, shot, toast, password: PASSWORD })
 
+test('user menu: own API keys outside Setup', async () => {
+  await page.goto(`${base}`)
+  await page.click('[data-testid=user-menu]')
+  await page.click('[data-testid=user-api-keys]')
+  await page.waitForURL(/\/settings\/api-keys$/)
+  await page.locator('[data-testid=new-api-key]').waitFor()
+  assert.equal(await page.locator('[data-testid=admin-subnav]').count(), 0, 'not in the setup frame')
+})
+
 test('sign out', async () => {
   await page.goto(`${base}`)
   await page.click('[data-testid=user-menu]')

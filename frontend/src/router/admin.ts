@@ -2,6 +2,7 @@
 // capability; each page names the capabilities it needs in `caps`. The setup
 // frame (AdminLayout) holds the sub-navigation. Every page is lazy-loaded.
 import type { RouteRecordRaw } from 'vue-router'
+import { API_KEY_CAPS } from './workspace'
 
 const META = ['manage_metadata']
 const USERS = ['manage_users']
@@ -104,7 +105,7 @@ export const adminRoutes: RouteRecordRaw[] = [
         component: () => import('@/views/admin/SharingView.vue'),
         props: true,
       },
-      { path: 'api-keys', name: 'admin-api-keys', meta: { caps: ['api', 'manage_users'] }, component: () => import('@/views/admin/ApiKeysView.vue') },
+      { path: 'api-keys', name: 'admin-api-keys', meta: { caps: API_KEY_CAPS }, component: () => import('@/views/admin/ApiKeysView.vue') },
       { path: 'sso', name: 'admin-sso', meta: { caps: SECURITY }, component: () => import('@/views/admin/SsoView.vue') },
       { path: 'audit', name: 'admin-audit', meta: { caps: ['view_audit'] }, component: () => import('@/views/admin/AuditView.vue') },
       { path: 'company', name: 'admin-company', meta: { caps: META }, component: () => import('@/views/admin/CompanyView.vue') },

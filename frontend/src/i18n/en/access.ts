@@ -253,6 +253,7 @@ export default {
     deleteConfirm: 'Delete the sharing rule “{name}”?',
   },
   apiKeys: {
+    menu: 'My API keys',
     title: 'API keys',
     subtitle: 'Keys let scripts and integrations call the API as their owner, limited to the chosen permission sets. A key is shown once.',
     new: 'New API key',

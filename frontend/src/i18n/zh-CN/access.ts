@@ -254,6 +254,7 @@ const access: typeof en = {
     deleteConfirm: '确定删除共享规则“{name}”？',
   },
   apiKeys: {
+    menu: '我的 API 密钥',
     title: 'API 密钥',
     subtitle: '密钥让脚本和集成以其所有人的身份调用 API，权限仅限所选权限集。密钥只显示一次。',
     new: '新建 API 密钥',
