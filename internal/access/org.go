@@ -182,8 +182,11 @@ func (s *Service) SyncMembers(ctx context.Context, tenantID string) error {
 	if s.db.Dialect.SupportsForUpdate() {
 		// Two organisation changes at once would each rewrite the mirror
 		// from what they saw; the tenant row serialises them, and each
-		// statement after the lock sees the other's committed change.
-		if err := s.db.Conn(ctx).Exec(`SELECT id FROM tenants WHERE id = ? FOR UPDATE`, tenantID).Error; err != nil {
+		// statement after the lock sees the other's committed change. NO
+		// KEY UPDATE, because the users rows the change already wrote hold
+		// KEY SHARE on the tenant row (their foreign key): FOR UPDATE would
+		// deadlock two such changes.
+		if err := s.db.Conn(ctx).Exec(`SELECT id FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error; err != nil {
 			return fmt.Errorf("lock tenant: %w", err)
 		}
 	}
