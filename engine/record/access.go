@@ -92,9 +92,19 @@ type located struct {
 // when deleted) and reads the prior values of names. A record the caller
 // cannot read is not found; one they can read but not change is 403.
 func (s *Service) locate(ctx context.Context, sc *scope, id string, names []string, deleted bool) (*located, error) {
+	found, err := s.locateAll(ctx, sc, []string{id}, names, deleted)
+	if err != nil {
+		return nil, err
+	}
+	return found[id], nil
+}
+
+// locateAll is locate for a set of records, in one statement; the first
+// record missing or not changeable fails the whole set.
+func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string, deleted bool) (map[string]*located, error) {
 	readPred, readArgs := s.predicate(sc, "", access.Read)
 	editPred, editArgs := s.predicate(sc, "", access.Edit)
-	cols := []string{sc.q("owner_id")}
+	cols := []string{"id", sc.q("owner_id")}
 	for _, n := range names {
 		cols = append(cols, sc.q(n))
 	}
@@ -109,8 +119,11 @@ func (s *Service) locate(ctx context.Context, sc *scope, id string, names []stri
 	if deleted {
 		state = "IS NOT NULL"
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE id = ? AND deleted_at %s", strings.Join(cols, ", "), sc.table(), state)
-	args = append(args, id)
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE id IN (%s) AND deleted_at %s", strings.Join(cols, ", "), sc.table(),
+		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), state)
+	for _, id := range ids {
+		args = append(args, id)
+	}
 	if readPred != "" {
 		q += " AND " + readPred
 		args = append(args, readArgs...)
@@ -120,41 +133,47 @@ func (s *Service) locate(ctx context.Context, sc *scope, id string, names []stri
 	}
 	rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("locate %s %s: %w", sc.obj.APIName, id, err)
+		return nil, fmt.Errorf("locate %s: %w", sc.obj.APIName, err)
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("locate %s %s: %w", sc.obj.APIName, id, err)
+	found := make(map[string]*located, len(ids))
+	editable := map[string]bool{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
 		}
-		if deleted {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("locate %s: %w", sc.obj.APIName, err)
+		}
+		id, _ := metadata.OutputValue(systemColumns[0].kind, 0, vals[0]).(string)
+		l := &located{values: map[string]any{}}
+		l.owner, _ = metadata.OutputValue(systemColumns[1].kind, 0, vals[1]).(string)
+		for i, n := range names {
+			if f := sc.obj.Field(n); f != nil {
+				l.values[n] = f.Output(vals[i+2])
+			} else if c, ok := isSystem(n); ok {
+				l.values[n] = metadata.OutputValue(c.kind, 0, vals[i+2])
+			}
+		}
+		found[id] = l
+		editable[id] = fmt.Sprint(vals[len(vals)-1]) == "1"
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("locate %s: %w", sc.obj.APIName, err)
+	}
+	for _, id := range ids {
+		switch {
+		case found[id] == nil && deleted:
 			return nil, problem.NotFound("%s has no record %s in the recycle bin", sc.obj.APIName, id)
-		}
-		return nil, notFound(sc.obj.APIName, id)
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, fmt.Errorf("locate %s %s: %w", sc.obj.APIName, id, err)
-	}
-	if fmt.Sprint(vals[len(vals)-1]) != "1" {
-		return nil, problem.Forbidden(fmt.Sprintf("you may read this %s but not change it", sc.obj.APIName))
-	}
-	l := &located{values: map[string]any{}}
-	if o, ok := metadata.OutputValue(systemColumns[1].kind, 0, vals[0]).(string); ok {
-		l.owner = o
-	}
-	for i, n := range names {
-		if f := sc.obj.Field(n); f != nil {
-			l.values[n] = f.Output(vals[i+1])
-		} else if c, ok := isSystem(n); ok {
-			l.values[n] = metadata.OutputValue(c.kind, 0, vals[i+1])
+		case found[id] == nil:
+			return nil, notFound(sc.obj.APIName, id)
+		case !editable[id]:
+			return nil, problem.Forbidden(fmt.Sprintf("you may read this %s but not change it", sc.obj.APIName))
 		}
 	}
-	return l, nil
+	return found, nil
 }
 
 // auditValues is the loggable form of written values: encrypted fields are

@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tessera-crm/tessera/internal/access"
@@ -275,41 +276,55 @@ func (s *Service) Transfer(ctx context.Context, snap *metadata.Snapshot, object 
 	if err := sc.require(access.ActEdit); err != nil {
 		return nil, err
 	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	out := &TransferResult{Children: map[string]int64{}}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		d := s.db.Dialect.Name()
-		now := bindTime(d, s.now())
+		found, err := s.locateAll(ctx, sc, ids, nil, false)
+		if err != nil {
+			return err
+		}
+		var moving []any
 		for _, id := range ids {
-			loc, err := s.locate(ctx, sc, id, nil, false)
-			if err != nil {
-				return err
-			}
-			if loc.owner == owner {
+			from := found[id].owner
+			if from == owner {
 				continue
 			}
-			if sc.grant != nil && !sc.grant.MayReassign(object, loc.owner) {
+			if sc.grant != nil && !sc.grant.MayReassign(object, from) {
 				return problem.Forbidden(fmt.Sprintf("you may not transfer %s %s: only its owner, their managers or holders of the transfer capability may", object, id))
 			}
-			if children {
-				for _, r := range sc.snap.Referrers(object) {
-					if r.Object.APIName == object {
-						continue
-					}
-					q := fmt.Sprintf("UPDATE %s SET owner_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE %s = ? AND owner_id = ? AND deleted_at IS NULL",
-						sc.tableOf(r.Object.APIName), sc.q(r.Field.APIName))
-					res := s.db.Conn(ctx).Exec(q, owner, now, nullable(sc.user), id, loc.owner)
-					if res.Error != nil {
-						return fmt.Errorf("transfer %s of %s: %w", r.Object.APIName, id, res.Error)
-					}
-					out.Children[r.Object.APIName] += res.RowsAffected
+			moving = append(moving, id)
+		}
+		if len(moving) == 0 {
+			return nil
+		}
+		now := bindTime(s.db.Dialect.Name(), s.now())
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(moving)), ", ")
+		if children {
+			// Children follow when they had their parent's owner: one
+			// statement per lookup relation, before the parents move.
+			for _, r := range sc.snap.Referrers(object) {
+				if r.Object.APIName == object {
+					continue
 				}
+				fk := sc.q(r.Field.APIName)
+				q := fmt.Sprintf("UPDATE %s SET owner_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE %s IN (%s) AND deleted_at IS NULL AND owner_id = (SELECT p.owner_id FROM %s p WHERE p.id = %s.%s)",
+					sc.tableOf(r.Object.APIName), fk, in, sc.table(), sc.tableOf(r.Object.APIName), fk)
+				res := s.db.Conn(ctx).Exec(q, append([]any{owner, now, nullable(sc.user)}, moving...)...)
+				if res.Error != nil {
+					return fmt.Errorf("transfer %s of %s: %w", r.Object.APIName, object, res.Error)
+				}
+				out.Children[r.Object.APIName] += res.RowsAffected
 			}
-			q := fmt.Sprintf("UPDATE %s SET owner_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?", sc.table())
-			if err := s.db.Conn(ctx).Exec(q, owner, now, nullable(sc.user), id).Error; err != nil {
-				return fmt.Errorf("transfer %s %s: %w", object, id, err)
-			}
-			out.Transferred++
-			if err := s.logWrite(ctx, sc, "transfer", id, "transferred "+object+" "+id, map[string]any{"owner_id": loc.owner}, map[string]any{"owner_id": owner}); err != nil {
+		}
+		q := fmt.Sprintf("UPDATE %s SET owner_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id IN (%s)", sc.table(), in)
+		res := s.db.Conn(ctx).Exec(q, append([]any{owner, now, nullable(sc.user)}, moving...)...)
+		if res.Error != nil {
+			return fmt.Errorf("transfer %s: %w", object, res.Error)
+		}
+		out.Transferred = res.RowsAffected
+		for _, id := range moving {
+			id := id.(string)
+			if err := s.logWrite(ctx, sc, "transfer", id, "transferred "+object+" "+id, map[string]any{"owner_id": found[id].owner}, map[string]any{"owner_id": owner}); err != nil {
 				return err
 			}
 		}

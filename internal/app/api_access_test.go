@@ -356,6 +356,22 @@ func TestAccess_Transfer(t *testing.T) {
 			t.Fatalf("an unknown owner blamed %q", f)
 		}
 		s.Do(t, "PATCH", "/api/v1/records/account/"+str(acct["id"]), o.repB.tok, map[string]any{"owner_id": o.repA.id}).Expect(t, 200)
+		// In bulk: every record moves with its own children, in one request;
+		// one record the caller cannot see fails the whole request.
+		x := create(t, s, o.repA.tok, "account", map[string]any{"name": "X"})
+		y := create(t, s, o.repB.tok, "account", map[string]any{"name": "Y"})
+		create(t, s, o.repA.tok, "contact", map[string]any{"name": "x1", "account_id": x["id"]})
+		create(t, s, o.repB.tok, "contact", map[string]any{"name": "y1", "account_id": y["id"]})
+		bulk := map[string]any{"ids": []string{str(x["id"]), str(y["id"])}, "owner_id": o.lead.id, "children": true}
+		s.Do(t, "POST", "/api/v1/records/account/transfer", o.repA.tok, bulk).Expect(t, 404)
+		if got := s.Do(t, "GET", "/api/v1/records/account/"+str(x["id"]), o.repA.tok, nil).Expect(t, 200).JSON(t); got["owner_id"] != o.repA.id {
+			t.Fatal("a refused transfer moved a record")
+		}
+		res = s.Do(t, "POST", "/api/v1/records/account/transfer", o.lead.tok, bulk).Expect(t, 200).JSON(t)
+		if jsonNum(res["transferred"]) != 2 || jsonNum(res["children"].(map[string]any)["contact"]) != 2 {
+			t.Fatalf("bulk transfer = %v, want 2 accounts and 2 contacts", res)
+		}
+		expectNames(t, names(t, s, o.repA.tok, "contact", "")) // x1 left with X, Ann earlier
 	})
 }
 
