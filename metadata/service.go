@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -323,8 +324,12 @@ func (s *Service) DeleteObject(ctx context.Context, tenantID, api string) (*Snap
 			return problem.Conflict(problem.CodeReferenced, "%s is the target of lookups %s; delete those fields first", api, strings.Join(refs, ", "))
 		}
 		cs.exec(cs.ddl.DropTable(o)...)
-		if err := cs.conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE object = ?", cs.ddl.Table(TableStageHistory)), api).Error; err != nil {
-			return fmt.Errorf("delete stage history of %s: %w", api, err)
+		// The object's rows in the per-record system tables go with it; the
+		// audit log keeps its entries (it is append-only).
+		for _, table := range []string{TableStageHistory, TableShares, TableFieldHistory} {
+			if err := cs.conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE object = ?", cs.ddl.Table(table)), api).Error; err != nil {
+				return fmt.Errorf("delete %s of %s: %w", table, api, err)
+			}
 		}
 		delete(cs.objects, api)
 		cs.deleted[api] = true
@@ -376,6 +381,9 @@ func (s *Service) DeleteField(ctx context.Context, tenantID, object, field strin
 			return problem.Conflict(problem.CodeReferenced, "%s.%s is used by %s", object, field, strings.Join(users, ", "))
 		}
 		cs.exec(cs.ddl.DropColumn(o, f)...)
+		if err := cs.conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE object = ? AND field = ?", cs.ddl.Table(TableFieldHistory)), object, field).Error; err != nil {
+			return fmt.Errorf("delete field history of %s.%s: %w", object, field, err)
+		}
 		if f.Pipeline != nil {
 			q := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND field = ?", cs.ddl.Table(TableStageHistory))
 			if err := cs.conn.Exec(q, object, field).Error; err != nil {
@@ -430,6 +438,16 @@ func fieldUsers(o *Object, field string) []string {
 		}
 		if f.Pipeline != nil && f.Pipeline.ProbabilityField == field {
 			users = append(users, f.APIName+".pipeline.probability_field")
+		}
+	}
+	// A rule whose condition names the field would otherwise stop
+	// compiling and silently grant nothing. The match is textual, so a
+	// string literal with the field's name also blocks: the message names
+	// the rule to look at.
+	named := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(field) + `($|\W)`)
+	for _, r := range o.SharingRules {
+		if named.MatchString(r.Condition) {
+			users = append(users, "sharing rule "+r.APIName)
 		}
 	}
 	return users

@@ -84,8 +84,9 @@ func checkOwner(sc *scope, p *prepared, current, prefix string) error {
 // the transaction on PostgreSQL (SQLite's write transactions are already
 // exclusive).
 type located struct {
-	owner  string
-	values map[string]any // prior values of the columns asked for
+	owner    string
+	editable bool           // the caller may change it
+	values   map[string]any // prior values of the columns asked for
 }
 
 // locate checks that the caller may change record id (in the recycle bin
@@ -102,6 +103,23 @@ func (s *Service) locate(ctx context.Context, sc *scope, id string, names []stri
 // locateAll is locate for a set of records, in one statement; the first
 // record missing or not changeable fails the whole set.
 func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string, deleted bool) (map[string]*located, error) {
+	found, err := s.readAccess(ctx, sc, ids, names, deleted, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if !found[id].editable {
+			return nil, problem.Forbidden(fmt.Sprintf("you may read this %s but not change it", sc.obj.APIName))
+		}
+	}
+	return found, nil
+}
+
+// readAccess reads the owner, whether the caller may change it and the
+// columns names of each record of ids the caller may read, locking them
+// when lock is set (on PostgreSQL; SQLite's write transactions are already
+// exclusive). A record the caller cannot read is not found.
+func (s *Service) readAccess(ctx context.Context, sc *scope, ids, names []string, deleted, lock bool) (map[string]*located, error) {
 	readPred, readArgs := s.predicate(sc, "", access.Read)
 	editPred, editArgs := s.predicate(sc, "", access.Edit)
 	cols := []string{"id", sc.q("owner_id")}
@@ -128,7 +146,7 @@ func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string,
 		q += " AND " + readPred
 		args = append(args, readArgs...)
 	}
-	if sc.ddl.D.SupportsForUpdate() {
+	if lock && sc.ddl.D.SupportsForUpdate() {
 		q += " FOR UPDATE"
 	}
 	rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
@@ -137,7 +155,6 @@ func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string,
 	}
 	defer rows.Close()
 	found := make(map[string]*located, len(ids))
-	editable := map[string]bool{}
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -148,7 +165,7 @@ func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string,
 			return nil, fmt.Errorf("locate %s: %w", sc.obj.APIName, err)
 		}
 		id, _ := metadata.OutputValue(systemColumns[0].kind, 0, vals[0]).(string)
-		l := &located{values: map[string]any{}}
+		l := &located{values: map[string]any{}, editable: fmt.Sprint(vals[len(vals)-1]) == "1"}
 		l.owner, _ = metadata.OutputValue(systemColumns[1].kind, 0, vals[1]).(string)
 		for i, n := range names {
 			if f := sc.obj.Field(n); f != nil {
@@ -158,7 +175,6 @@ func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string,
 			}
 		}
 		found[id] = l
-		editable[id] = fmt.Sprint(vals[len(vals)-1]) == "1"
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("locate %s: %w", sc.obj.APIName, err)
@@ -169,8 +185,6 @@ func (s *Service) locateAll(ctx context.Context, sc *scope, ids, names []string,
 			return nil, problem.NotFound("%s has no record %s in the recycle bin", sc.obj.APIName, id)
 		case found[id] == nil:
 			return nil, notFound(sc.obj.APIName, id)
-		case !editable[id]:
-			return nil, problem.Forbidden(fmt.Sprintf("you may read this %s but not change it", sc.obj.APIName))
 		}
 	}
 	return found, nil

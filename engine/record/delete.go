@@ -282,9 +282,13 @@ func (s *Service) purgeSet(ctx context.Context, sc *scope, sel selector, depth i
 			}
 		}
 	}
-	hist := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND record_id IN (SELECT id FROM %s WHERE %s)", sc.tableOf(metadata.TableStageHistory), sc.table(), sel.where)
-	if err := conn.Exec(hist, append([]any{sc.obj.APIName}, sel.args...)...).Error; err != nil {
-		return fmt.Errorf("purge stage history: %w", err)
+	// What hangs off the purged records goes with them (the audit log,
+	// append-only, keeps its entries).
+	for _, table := range []string{metadata.TableStageHistory, metadata.TableShares, metadata.TableFieldHistory} {
+		q := fmt.Sprintf("DELETE FROM %s WHERE object = ? AND record_id IN (SELECT id FROM %s WHERE %s)", sc.tableOf(table), sc.table(), sel.where)
+		if err := conn.Exec(q, append([]any{sc.obj.APIName}, sel.args...)...).Error; err != nil {
+			return fmt.Errorf("purge %s: %w", table, err)
+		}
 	}
 	if err := conn.Exec(fmt.Sprintf("DELETE FROM %s WHERE %s", sc.table(), sel.where), sel.args...).Error; err != nil {
 		return mapWriteError(sc, err, "")

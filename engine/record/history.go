@@ -93,5 +93,3 @@ func historyValue(f *metadata.Field, v any) any {
 	}
 	return string(b)
 }
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -70,34 +71,11 @@ func (s *Service) Access(ctx context.Context, snap *metadata.Snapshot, object, i
 // probe reads a live record's owner and whether the caller may change it;
 // not found unless they may read it.
 func (s *Service) probe(ctx context.Context, sc *scope, id string) (owner string, edit bool, err error) {
-	readPred, readArgs := s.predicate(sc, "", access.Read)
-	editPred, editArgs := s.predicate(sc, "", access.Edit)
-	editCol := "1"
-	var args []any
-	if editPred != "" {
-		editCol = "CASE WHEN " + editPred + " THEN 1 ELSE 0 END"
-		args = append(args, editArgs...)
-	}
-	q := fmt.Sprintf("SELECT owner_id, %s FROM %s WHERE id = ? AND deleted_at IS NULL", editCol, sc.table())
-	args = append(args, id)
-	if readPred != "" {
-		q += " AND " + readPred
-		args = append(args, readArgs...)
-	}
-	rows, err := s.db.Conn(ctx).Raw(q, args...).Rows()
+	found, err := s.readAccess(ctx, sc, []string{id}, nil, false, false)
 	if err != nil {
-		return "", false, fmt.Errorf("probe %s %s: %w", sc.obj.APIName, id, err)
+		return "", false, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return "", false, notFound(sc.obj.APIName, id)
-	}
-	var rawOwner, flag any
-	if err := rows.Scan(&rawOwner, &flag); err != nil {
-		return "", false, fmt.Errorf("probe %s %s: %w", sc.obj.APIName, id, err)
-	}
-	owner, _ = metadata.OutputValue(systemColumns[1].kind, 0, rawOwner).(string)
-	return owner, fmt.Sprint(flag) == "1", rows.Err()
+	return found[id].owner, found[id].editable, nil
 }
 
 // Shares lists a record's shares.
@@ -407,7 +385,7 @@ func jsonValue(raw any) any {
 		return v
 	}
 	var out any
-	if err := jsonUnmarshal(strings.TrimSpace(s), &out); err != nil {
+	if err := json.Unmarshal([]byte(strings.TrimSpace(s)), &out); err != nil {
 		return s
 	}
 	return out

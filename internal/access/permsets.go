@@ -403,14 +403,14 @@ func (s *Service) ValidateKeySets(ctx context.Context, tenantID, userID string, 
 	return nil
 }
 
-// UserSets returns the sets assigned to each user of the tenant.
-func (s *Service) UserSets(ctx context.Context, tenantID string) (map[string][]string, error) {
+// UserSets returns the sets assigned to each of the given users.
+func (s *Service) UserSets(ctx context.Context, tenantID string, userIDs []string) (map[string][]string, error) {
 	b, err := s.bundle(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]string{}
-	for id := range b.org.Members {
+	out := make(map[string][]string, len(userIDs))
+	for _, id := range userIDs {
 		out[id] = b.setsOf(tenantID, id)
 	}
 	return out, nil

@@ -84,7 +84,6 @@ func (s *Service) Provision(ctx context.Context, snap *metadata.Snapshot, st *St
 		if err := conn.Exec(`UPDATE users SET role_id = ? WHERE tenant_id = ? AND id = ?`, id, tenantID, adminID).Error; err != nil {
 			return fmt.Errorf("place admin: %w", err)
 		}
-		s.keys.Store(tenantID, snap.Tenant.Key) // the tenant row is not committed yet
 		return s.SyncMembers(ctx, tenantID)
 	}
 	return nil

@@ -36,7 +36,13 @@ func (o userOrg) Decorate(c *gin.Context, views []gin.H) error {
 	if err != nil {
 		return err
 	}
-	sets, err := o.a.Access.UserSets(c.Request.Context(), tenantID)
+	ids := make([]string, 0, len(views))
+	for _, v := range views {
+		if id, ok := v["id"].(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	sets, err := o.a.Access.UserSets(c.Request.Context(), tenantID, ids)
 	if err != nil {
 		return err
 	}
