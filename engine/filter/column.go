@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/tessera-crm/tessera/internal/exprtext"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
@@ -164,7 +165,7 @@ func fieldNames(o *metadata.Object) []string {
 
 func unknownFieldMessage(o *metadata.Object, name string) string {
 	msg := fmt.Sprintf("unknown field %s on %s", quoted(short(name)), o.APIName)
-	if s := suggest(name, fieldNames(o)); s != "" {
+	if s := exprtext.Suggest(name, fieldNames(o)); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", quoted(s))
 	}
 	return msg

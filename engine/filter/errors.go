@@ -2,10 +2,10 @@ package filter
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/tessera-crm/tessera/internal/exprtext"
 	"github.com/tessera-crm/tessera/internal/problem"
 )
 
@@ -38,46 +38,7 @@ func (t *translator) offset(n ast.Node) int {
 	return t.runeToByte(n.Location().From)
 }
 
-func (t *translator) runeToByte(runeIndex int) int {
-	if runeIndex <= 0 {
-		return 0
-	}
-	i := 0
-	for b := range t.src {
-		if i == runeIndex {
-			return b
-		}
-		i++
-	}
-	return len(t.src)
-}
-
-// lineColumnOffset converts expr's 1-based line and 0-based rune column of a
-// syntax error to a byte offset.
-func lineColumnOffset(src string, line, column int) int {
-	pos := 0
-	for l := 1; l < line && pos < len(src); pos++ {
-		if src[pos] == '\n' {
-			l++
-		}
-	}
-	for c := 0; c < column && pos < len(src); c++ {
-		_, size := utf8.DecodeRuneInString(src[pos:])
-		pos += size
-	}
-	return pos
-}
-
-func firstInvalidByte(s string) int {
-	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return i
-			}
-		}
-	}
-	return 0
-}
+func (t *translator) runeToByte(runeIndex int) int { return exprtext.RuneToByte(t.src, runeIndex) }
 
 // quoted renders a name or value for a message.
 func quoted(s string) string { return fmt.Sprintf("`%s`", s) }

@@ -26,6 +26,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 
+	"github.com/tessera-crm/tessera/internal/exprtext"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -72,7 +73,7 @@ func Compile(src string, env Env) (*Predicate, error) {
 		return nil, invalidAt(MaxSourceBytes, "the filter is %d bytes long; the limit is %d", len(src), MaxSourceBytes)
 	}
 	if !utf8.ValidString(src) {
-		return nil, invalidAt(firstInvalidByte(src), "the filter is not valid UTF-8 text")
+		return nil, invalidAt(exprtext.FirstInvalidByte(src), "the filter is not valid UTF-8 text")
 	}
 	tree, err := parse(src)
 	if err != nil {
@@ -113,7 +114,7 @@ func parseError(src string, err error) error {
 	if !errors.As(err, &fe) {
 		return invalidAt(0, "the filter could not be parsed: %s", err.Error())
 	}
-	return invalidAt(lineColumnOffset(src, fe.Line, fe.Column), "syntax error: %s", fe.Message)
+	return invalidAt(exprtext.LineColumnOffset(src, fe.Line, fe.Column), "syntax error: %s", fe.Message)
 }
 
 // checkSize refuses trees over the node and depth limits before any work is

@@ -40,6 +40,11 @@ const (
 	CodeLimitExceeded   = "limit_exceeded"
 	CodeCSRFFailed      = "csrf_failed"
 	CodeTooManyAttempts = "too_many_attempts"
+	// CodeInvalidExpression refuses a formula, condition or rule that does
+	// not compile; the error carries its position and a suggestion.
+	CodeInvalidExpression = "invalid_expression"
+	// CodeValidationRule is a save refused by a tenant's validation rule.
+	CodeValidationRule = "validation_rule"
 )
 
 // FieldError names one field and why its value was refused.
@@ -47,8 +52,14 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	// Position is the byte offset in an expression, for filter errors.
+	// Position is the byte offset in an expression, for filter and
+	// expression errors; End, when set, is where the offending part ends.
 	Position *int `json:"position,omitempty"`
+	End      *int `json:"end,omitempty"`
+	// Suggestion is what the client probably meant ("amount" for "amout").
+	Suggestion string `json:"suggestion,omitempty"`
+	// Rule names the validation rule that refused a save.
+	Rule string `json:"rule,omitempty"`
 	// Rows lists record ids that block a change, when there are some.
 	Rows []string `json:"rows,omitempty"`
 }

@@ -1,4 +1,4 @@
-package filter
+package exprtext
 
 import "testing"
 
@@ -16,8 +16,8 @@ func TestSuggest_PicksTheClosestNameWithinTypoDistance(t *testing.T) {
 		"":           "",
 	}
 	for in, want := range cases {
-		if got := suggest(in, names); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		if got := Suggest(in, names); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
