@@ -58,7 +58,7 @@ bench:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 60s ./engine/filter
-	$(GO) test -run '^$$$$' -fuzz FuzzCompile -fuzztime 60s ./engine/expression
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 60s ./engine/expression
 	$(GO) test -run '^$$' -fuzz FuzzValidateAPIName -fuzztime 30s ./metadata
 	$(GO) test -run '^$$' -fuzz FuzzGrant_AgreesWithCasbin -fuzztime 60s ./internal/app
 	$(GO) test -run '^$$' -fuzz FuzzSharingRule_Input -fuzztime 60s ./internal/app
