@@ -51,6 +51,9 @@ type readOnlyType interface{ ReadOnly() bool }
 
 // IsReadOnly reports whether clients may not write the field.
 func (f *Field) IsReadOnly() bool {
+	if f.Formula != "" {
+		return true
+	}
 	ro, ok := f.Kind().(readOnlyType)
 	return ok && ro.ReadOnly()
 }

@@ -46,8 +46,10 @@ type Object struct {
 	// docs/security.md.
 	Sharing      Sharing       `json:"sharing"`
 	SharingRules []SharingRule `json:"sharing_rules,omitempty"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	// ValidationRules refuse saves whose record meets their condition.
+	ValidationRules []ValidationRule `json:"validation_rules"`
+	CreatedAt       time.Time        `json:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at"`
 
 	fieldIndex map[string]*Field
 	memo       *sync.Map
@@ -160,6 +162,16 @@ type Field struct {
 	// Encrypted stores the value encrypted under the tenant's data key
 	// (text-like types only); such fields cannot be filtered or sorted.
 	Encrypted bool `json:"encrypted,omitempty"`
+	// Formula computes the field from the record and its lookups (see
+	// docs/expressions.md); such a field cannot be written. A stored
+	// formula is computed when the record is saved and can be filtered and
+	// sorted; otherwise it is also recomputed on every read, so that
+	// formulas on $today or on looked-up records are never stale.
+	Formula       string `json:"formula,omitempty"`
+	FormulaStored bool   `json:"formula_stored,omitempty"`
+	// DefaultFormula computes the value of the field when a record is
+	// created without it.
+	DefaultFormula string `json:"default_formula,omitempty"`
 
 	optionIndex map[string]*Option
 }

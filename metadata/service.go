@@ -29,6 +29,9 @@ type Service struct {
 	// Audit, when set, records each change (an object's definition, or the
 	// tenant's settings) before and after, in the change's transaction.
 	Audit func(ctx context.Context, tenantKey string, c Change) error
+	// Expressions, when set, compiles every formula and rule of a change
+	// before it is applied.
+	Expressions ExpressionChecker
 }
 
 // Change is one part of a metadata change. For an object, Before is nil
@@ -61,9 +64,12 @@ type changeSet struct {
 	// tenantBefore is the tenant's settings before a settings change.
 	tenantBefore *Tenant
 	order        []string
-	saved        map[string]bool
-	deleted      map[string]bool
-	stmts        []string
+	// focus maps the expressions the request writes ("object.path") to
+	// the request field they came from, for errors.
+	focus   map[string]string
+	saved   map[string]bool
+	deleted map[string]bool
+	stmts   []string
 }
 
 func (cs *changeSet) object(api string) *Object {
@@ -113,12 +119,15 @@ func (s *Service) apply(ctx context.Context, tenantID string, fn func(cs *change
 			return err
 		}
 		cs := &changeSet{ctx: ctx, conn: conn, cur: cur, ddl: DDL{D: s.db.Dialect, Key: cur.Tenant.Key}, now: s.now(),
-			objects: map[string]*Object{}, saved: map[string]bool{}, deleted: map[string]bool{}}
+			objects: map[string]*Object{}, saved: map[string]bool{}, deleted: map[string]bool{}, focus: map[string]string{}}
 		for _, o := range cur.Objects {
 			cs.objects[o.APIName] = o
 			cs.order = append(cs.order, o.APIName)
 		}
 		if err := fn(cs); err != nil {
+			return err
+		}
+		if err := s.checkExpressions(cs); err != nil {
 			return err
 		}
 		if s.db.Dialect.Name() == sqldialect.Postgres && len(cs.stmts) > 0 {
@@ -235,6 +244,13 @@ func (s *Service) CreateObjects(ctx context.Context, tenantID string, objs []*Ob
 			}
 			if err := invalid(errs); err != nil {
 				return err
+			}
+			prefix := ""
+			if len(objs) > 1 {
+				prefix = fmt.Sprintf("objects[%d].", i)
+			}
+			for _, e := range o.Expressions() {
+				cs.focus[o.APIName+"."+e.Path] = prefix + e.Path
 			}
 		}
 		for _, o := range objs {
@@ -353,6 +369,7 @@ func (s *Service) AddField(ctx context.Context, tenantID, object string, f *Fiel
 		}
 		f.Active = true
 		f.Standard = false
+		cs.focusField(object, f.APIName, "")
 		o.Fields = append(o.Fields, f)
 		o.index()
 		if err := invalid(normalizeField(f, o, cs.next(), "")); err != nil {
@@ -465,6 +482,7 @@ var fieldPatchKeys = map[string]bool{
 	"active": true, "default": true, "max_length": true, "min_length": true, "min": true, "max": true, "precision": true,
 	"scale": true, "currency_code": true, "currency_field": true, "options": true, "pipeline": true, "on_delete": true,
 	"pattern": true, "type": true, "track_history": true, "encrypted": true,
+	"formula": true, "formula_stored": true, "default_formula": true,
 }
 
 // UpdateField applies a JSON merge patch to a field: relabel, flags,
@@ -484,6 +502,7 @@ func (s *Service) UpdateField(ctx context.Context, tenantID, object, field strin
 				return problem.Field(k, problem.CodeReadOnly, "%s cannot be changed (changeable: labels, flags, limits, options, type...)", k)
 			}
 		}
+		cs.focusField(object, field, "")
 		merged, err := mergeField(old, patch, cs.cur.Tenant.Locale)
 		if err != nil {
 			return err

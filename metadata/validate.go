@@ -59,6 +59,7 @@ func normalizeField(f *Field, obj *Object, s *Snapshot, prefix string) []problem
 			add("encrypted", problem.CodeInvalidValue, "the name field cannot be encrypted: lists and lookups show it")
 		}
 	}
+	checkFormulas(f, obj, add)
 	if f.Pipeline != nil && f.Type != TypePicklist {
 		add("pipeline", problem.CodeInvalidValue, "only picklist fields can be pipelines")
 	}

@@ -30,6 +30,9 @@ func Column(env Env, name string) (sql string, f *metadata.Field, err error) {
 	if f == nil {
 		return "", nil, problem.Field(name, problem.CodeUnknownField, "%s", unknownFieldMessage(env.Object, name))
 	}
+	if computedOnRead(f) {
+		return "", nil, problem.Field(name, problem.CodeInvalidSort, "%s is a formula computed on read; store it (formula_stored) to sort by it", name)
+	}
 	return comparable(env.DDL.D, f, columnSQL(env.DDL.D, env.Alias, name)), f, nil
 }
 
@@ -58,6 +61,9 @@ func (t *translator) resolve(n ast.Node) (*fieldRef, error) {
 		}
 		if f.Encrypted {
 			return nil, t.failAt(n, "%s is encrypted: its stored values are ciphertext, so it cannot be filtered", quoted(n.Value))
+		}
+		if computedOnRead(f) {
+			return nil, t.failAt(n, "%s is a formula computed on read; store it (formula_stored) to filter on it", quoted(n.Value))
 		}
 		return t.newRef(n.Value, f, t.env.Alias, nil), nil
 	case *ast.MemberNode:
@@ -97,6 +103,9 @@ func (t *translator) resolvePath(n *ast.MemberNode) (*fieldRef, error) {
 	}
 	if f.Encrypted {
 		return nil, t.failAt(prop, "%s is encrypted, so it cannot be filtered", quoted(short(pathText(n))))
+	}
+	if computedOnRead(f) {
+		return nil, t.failAt(prop, "%s is a formula computed on read, so it cannot be filtered", quoted(short(pathText(n))))
 	}
 	via := &hop{outer: columnSQL(t.env.DDL.D, t.env.Alias, lookup.APIName), target: target}
 	return t.newRef(base.Value+"."+prop.Value, f, lookupAlias, via), nil
@@ -215,3 +224,6 @@ func short(s string) string {
 	}
 	return strings.TrimSpace(s[:cut]) + "…"
 }
+
+// computedOnRead reports a formula whose column is not kept current.
+func computedOnRead(f *metadata.Field) bool { return f.Formula != "" && !f.FormulaStored }

@@ -30,6 +30,9 @@ func (s *Service) Create(ctx context.Context, snap *metadata.Snapshot, object st
 }
 
 func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix string) (Record, error) {
+	if err := s.applyRules(ctx, sc, p, nil); err != nil {
+		return nil, prefixed(err, prefix)
+	}
 	conn := s.db.Conn(ctx)
 	now := s.now()
 	id := newID()
@@ -99,6 +102,9 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 		}
 	}
 	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
+		return nil, err
+	}
+	if err := s.computeOnRead(ctx, sc, recs); err != nil {
 		return nil, err
 	}
 	if err := s.logWrite(ctx, sc, "create", id, "created "+sc.obj.APIName+" "+fmt.Sprint(recs[0][sc.obj.NameField]), nil, p.values()); err != nil {

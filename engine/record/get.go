@@ -72,6 +72,9 @@ func (s *Service) Get(ctx context.Context, snap *metadata.Snapshot, object, id s
 	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
 		return nil, err
 	}
+	if err := s.computeOnRead(ctx, sc, recs); err != nil {
+		return nil, err
+	}
 	if err := s.expand(ctx, sc, recs, expand); err != nil {
 		return nil, err
 	}

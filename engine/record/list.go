@@ -160,6 +160,9 @@ func (s *Service) List(ctx context.Context, snap *metadata.Snapshot, object stri
 	if err := s.reveal(ctx, sc, sc.vobj, page.Data, true); err != nil {
 		return nil, err
 	}
+	if err := s.computeOnRead(ctx, sc, page.Data); err != nil {
+		return nil, err
+	}
 	if err := s.expand(ctx, sc, page.Data, expand); err != nil {
 		return nil, err
 	}

@@ -55,6 +55,19 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 			names = append(names, a.name)
 		}
 	}
+	r := rulesOf(sc.snap, sc.obj)
+	if !r.empty() {
+		// The rules read the whole record as it will be, and formula
+		// fields are rewritten: read what they need and what they replace.
+		for _, n := range r.reads {
+			if n != "id" && n != "owner_id" {
+				names = appendMissing(names, n)
+			}
+		}
+		for _, fp := range r.formulas {
+			names = appendMissing(names, fp.field.APIName)
+		}
+	}
 	loc, err := s.locate(ctx, sc, id, names, false)
 	if err != nil {
 		return nil, err
@@ -64,6 +77,10 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	}
 	before := loc.values
 	before["owner_id"] = loc.owner
+	before["id"] = id
+	if err := s.applyRules(ctx, sc, p, before); err != nil {
+		return nil, prefixed(err, prefix)
+	}
 	if len(p.stages) > 0 {
 		p.dropUnchangedStageEffects(before)
 	}
@@ -113,6 +130,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		}
 	}
 	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
+		return nil, err
+	}
+	if err := s.computeOnRead(ctx, sc, recs); err != nil {
 		return nil, err
 	}
 	if err := s.reveal(ctx, sc, sc.obj, []Record{before}, false); err != nil {

@@ -182,7 +182,7 @@ func prepareWrite(obj *metadata.Object, input map[string]any, create bool, pathP
 				}
 				continue
 			}
-			if f.Required {
+			if f.Required && f.DefaultFormula == "" { // a default formula may fill it (applyRules checks)
 				fail(problem.FieldError{Field: f.APIName, Code: problem.CodeRequired, Message: fmt.Sprintf("%s is required", f.APIName)})
 			}
 		}

@@ -310,3 +310,29 @@ func (g *Grant) UserName(id string) string {
 	}
 	return g.org.Members[id].Name
 }
+
+// Profile is the caller's place in the organisation, as expressions see
+// it in $user: the role's api name, the unit's name and the manager's id.
+func (g *Grant) Profile() (role, unit, manager string) {
+	if g == nil || g.org == nil {
+		return "", "", ""
+	}
+	m := g.org.Members[g.UserID]
+	if m == nil {
+		return "", "", ""
+	}
+	if m.RoleID != nil {
+		if r := g.org.Roles[*m.RoleID]; r != nil {
+			role = r.APIName
+		}
+	}
+	if m.UnitID != nil {
+		if u := g.org.Units[*m.UnitID]; u != nil {
+			unit = u.Name
+		}
+	}
+	if m.ManagerID != nil {
+		manager = *m.ManagerID
+	}
+	return role, unit, manager
+}

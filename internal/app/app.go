@@ -131,6 +131,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Snapshots = metacache.New(load, a.Bus, rdb, metacache.Options{})
 	a.Meta = metadata.NewService(db, a.Snapshots.Publish)
+	a.Meta.Expressions = record.CheckExpression
 	a.Meta.Audit = func(ctx context.Context, tenantKey string, c metadata.Change) error {
 		action, summary := "meta.object.update", "changed object "+c.Object
 		switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tessera-crm/tessera/engine/openapi"
+	"github.com/tessera-crm/tessera/engine/expressionapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/engine/savedview"
 	"github.com/tessera-crm/tessera/frontend"
@@ -95,6 +96,13 @@ func (a *App) routes() *gin.Engine {
 	admin.POST("/objects/:object/list-views", meta.CreateListView)
 	admin.PUT("/objects/:object/list-views/:name", meta.ReplaceListView)
 	admin.DELETE("/objects/:object/list-views/:name", meta.DeleteListView)
+	admin.POST("/objects/:object/validation-rules", meta.CreateValidationRule)
+	admin.PUT("/objects/:object/validation-rules/:name", meta.ReplaceValidationRule)
+	admin.DELETE("/objects/:object/validation-rules/:name", meta.DeleteValidationRule)
+	exprs := &expressionapi.Handlers{Records: a.Records}
+	admin.GET("/objects/:object/expressions/vocabulary", exprs.Vocabulary)
+	admin.POST("/objects/:object/expressions/check", exprs.Check)
+	admin.POST("/objects/:object/expressions/evaluate", exprs.Evaluate)
 
 	views := &savedview.Handlers{Views: savedview.NewService(a.DB, a.Records.CheckQuery)}
 	member.GET("/views/:object", views.List)

@@ -41,7 +41,7 @@ type pipelineView struct {
 
 func view(o *metadata.Object, locale string) objectView {
 	v := objectView{Object: o, Label: o.Labels.Pick(locale), PluralLabel: o.PluralLabels.Pick(locale), Pipelines: []pipelineView{}}
-	if o.Layouts == nil || o.ListViews == nil {
+	if o.Layouts == nil || o.ListViews == nil || o.ValidationRules == nil {
 		// Clients get arrays, never null; the snapshot is shared, so copy.
 		c := *o
 		if c.Layouts == nil {
@@ -49,6 +49,9 @@ func view(o *metadata.Object, locale string) objectView {
 		}
 		if c.ListViews == nil {
 			c.ListViews = []metadata.ListView{}
+		}
+		if c.ValidationRules == nil {
+			c.ValidationRules = []metadata.ValidationRule{}
 		}
 		v.Object = &c
 	}

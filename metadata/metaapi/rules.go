@@ -1,0 +1,43 @@
+package metaapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tessera-crm/tessera/internal/httpx"
+	"github.com/tessera-crm/tessera/internal/problem"
+	"github.com/tessera-crm/tessera/metadata"
+)
+
+// CreateValidationRule adds a validation rule; the answer is the object.
+func (h *Handlers) CreateValidationRule(c *gin.Context) { h.putValidationRule(c, true) }
+
+// ReplaceValidationRule replaces a validation rule.
+func (h *Handlers) ReplaceValidationRule(c *gin.Context) { h.putValidationRule(c, false) }
+
+func (h *Handlers) putValidationRule(c *gin.Context, create bool) {
+	var r metadata.ValidationRule
+	if err := httpx.BindJSON(c, &r); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	if !create {
+		r.APIName = c.Param("name")
+	}
+	snap, err := h.Meta.PutValidationRule(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), r, create)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(putStatus(create), view(snap.Object(c.Param("object")), snap.Tenant.Locale))
+}
+
+// DeleteValidationRule removes a validation rule.
+func (h *Handlers) DeleteValidationRule(c *gin.Context) {
+	if _, err := h.Meta.DeleteValidationRule(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("name")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

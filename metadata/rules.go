@@ -1,0 +1,193 @@
+package metadata
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tessera-crm/tessera/internal/problem"
+)
+
+// MaxExpressionLength bounds the text of a formula, condition or rule.
+const MaxExpressionLength = 4000
+
+// MaxValidationRules bounds an object's rules: each active rule runs on
+// every save.
+const MaxValidationRules = 100
+
+// ValidationRule refuses a save when its condition holds for the record
+// being saved.
+type ValidationRule struct {
+	APIName     string `json:"api_name"`
+	Labels      Labels `json:"labels"`
+	Description string `json:"description,omitempty"`
+	// Condition is the error condition, in the expression language, with
+	// prior values and is_changed() available.
+	Condition string `json:"condition"`
+	// Message is what the user is told, per locale.
+	Message Labels `json:"message"`
+	// Field, when set, is the field the message attaches to on forms.
+	Field  string `json:"field,omitempty"`
+	Active bool   `json:"active"`
+}
+
+// Expression is one expression of an object's metadata, for checking.
+type Expression struct {
+	// Path names it in errors: "fields.weighted.formula",
+	// "validation_rules.discount_limit.condition".
+	Path   string
+	Source string
+	// Field is the field a formula or default computes (nil for
+	// conditions, which give true or false).
+	Field *Field
+	// Prior tells whether prior values and is_changed() are available.
+	Prior bool
+}
+
+// Expressions lists every expression an object defines.
+func (o *Object) Expressions() []Expression {
+	var out []Expression
+	for _, f := range o.Fields {
+		if f.Formula != "" {
+			out = append(out, Expression{Path: "fields." + f.APIName + ".formula", Source: f.Formula, Field: f})
+		}
+		if f.DefaultFormula != "" {
+			out = append(out, Expression{Path: "fields." + f.APIName + ".default_formula", Source: f.DefaultFormula, Field: f})
+		}
+	}
+	for _, r := range o.ValidationRules {
+		out = append(out, Expression{Path: "validation_rules." + r.APIName + ".condition", Source: r.Condition, Prior: true})
+	}
+	return out
+}
+
+// checkFormulas validates what metadata alone can about a field's
+// formulas; compiling them is the expression checker's job.
+func checkFormulas(f *Field, obj *Object, add func(field, code, msg string)) {
+	if len(f.Formula) > MaxExpressionLength {
+		add("formula", problem.CodeTooLong, fmt.Sprintf("formula is at most %d characters", MaxExpressionLength))
+	}
+	if len(f.DefaultFormula) > MaxExpressionLength {
+		add("default_formula", problem.CodeTooLong, fmt.Sprintf("default_formula is at most %d characters", MaxExpressionLength))
+	}
+	if f.Formula == "" {
+		if f.FormulaStored {
+			add("formula_stored", problem.CodeInvalidValue, "formula_stored needs a formula")
+		}
+		return
+	}
+	switch {
+	case f.Type == TypeLookup || f.Type == TypeAutoNumber || f.Type == TypeLongText:
+		add("formula", problem.CodeInvalidValue, fmt.Sprintf("a %s field cannot be a formula", f.Type))
+	case f.Required || f.Unique:
+		add("formula", problem.CodeInvalidValue, "a formula field cannot be required or unique: its value is computed")
+	case f.DefaultFormula != "" || len(f.Default) > 0:
+		add("formula", problem.CodeInvalidValue, "a formula field has no default: its value is computed")
+	case f.Encrypted || f.TrackHistory:
+		add("formula", problem.CodeInvalidValue, "a formula field cannot be encrypted or track history")
+	case obj.NameField == f.APIName:
+		add("formula", problem.CodeInvalidValue, "the name field cannot be a formula")
+	}
+}
+
+func checkValidationRule(o *Object, r *ValidationRule) []problem.FieldError {
+	var errs []problem.FieldError
+	add := func(field, code, format string, args ...any) {
+		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if msg := ValidateAPIName(r.APIName); msg != "" {
+		add("api_name", problem.CodeInvalidValue, "api_name %s", msg)
+	}
+	errs = append(errs, checkLabels(r.Labels, "labels")...)
+	if r.Condition == "" {
+		add("condition", problem.CodeRequired, "condition is required")
+	} else if len(r.Condition) > MaxExpressionLength {
+		add("condition", problem.CodeTooLong, "condition is at most %d characters", MaxExpressionLength)
+	}
+	if r.Message.Pick("en") == "" {
+		add("message", problem.CodeRequired, "a message is required")
+	}
+	for locale, m := range r.Message {
+		if len(m) > 500 {
+			add("message."+locale, problem.CodeTooLong, "a message is at most 500 characters")
+		}
+	}
+	if len(r.Description) > 1000 {
+		add("description", problem.CodeTooLong, "description is at most 1000 characters")
+	}
+	if r.Field != "" {
+		if f := o.Field(r.Field); f == nil || !f.Active {
+			add("field", problem.CodeUnknownField, "%s has no active field %q", o.APIName, r.Field)
+		}
+	}
+	return errs
+}
+
+var validationRuleItem = item[ValidationRule]{name: func(r *ValidationRule) string { return r.APIName }}
+
+// PutValidationRule adds (create) or replaces a validation rule; its
+// condition is compiled by the service's expression checker with the rest
+// of the change.
+func (s *Service) PutValidationRule(ctx context.Context, tenantID, object string, r ValidationRule, create bool) (*Snapshot, error) {
+	return s.apply(ctx, tenantID, func(cs *changeSet) error {
+		o := cs.mutable(object)
+		if o == nil {
+			return problem.UnknownObject(object)
+		}
+		if create && len(o.ValidationRules) >= MaxValidationRules {
+			return problem.Unprocessable(problem.CodeLimitExceeded, "%s has %d validation rules, the most an object may have", object, MaxValidationRules)
+		}
+		cs.focus[object+".validation_rules."+r.APIName+".condition"] = "condition"
+		return putNamed(&o.ValidationRules, r, validationRuleItem, create, "validation rule", func(r *ValidationRule) error {
+			return invalid(checkValidationRule(o, r))
+		})
+	})
+}
+
+// DeleteValidationRule removes a validation rule.
+func (s *Service) DeleteValidationRule(ctx context.Context, tenantID, object, name string) (*Snapshot, error) {
+	return s.apply(ctx, tenantID, func(cs *changeSet) error {
+		o := cs.mutable(object)
+		if o == nil {
+			return problem.UnknownObject(object)
+		}
+		return deleteNamed(&o.ValidationRules, name, validationRuleItem, object, "validation rule")
+	})
+}
+
+// ExpressionChecker compiles one expression of obj against snap and says
+// what is wrong with it, or nil. It lives outside this package (the
+// expression language depends on metadata).
+type ExpressionChecker func(snap *Snapshot, obj *Object, e Expression) *problem.FieldError
+
+// checkExpressions compiles every expression of the next snapshot: a change
+// to one object (a deleted field, a changed type) can break a formula on
+// another that reads it through a lookup. An expression the request itself
+// wrote is refused as bad input on the request's field; one the change
+// breaks elsewhere is a conflict that names it.
+func (s *Service) checkExpressions(cs *changeSet) error {
+	if s.Expressions == nil || (len(cs.saved) == 0 && len(cs.deleted) == 0) {
+		return nil
+	}
+	next := cs.next()
+	for _, o := range next.Objects {
+		for _, e := range o.Expressions() {
+			fe := s.Expressions(next, o, e)
+			if fe == nil {
+				continue
+			}
+			if field, ok := cs.focus[o.APIName+"."+e.Path]; ok {
+				fe.Field = field
+				return problem.Invalid("the expression is not valid", *fe)
+			}
+			return problem.Conflict(problem.CodeReferenced, "the change breaks %s (%s.%s): %s", e.Path, o.APIName, e.Path, fe.Message)
+		}
+	}
+	return nil
+}
+
+// focusField marks a field's formulas as written by the request, whose
+// errors name them prefix+"formula" and prefix+"default_formula".
+func (cs *changeSet) focusField(object, field, prefix string) {
+	cs.focus[object+".fields."+field+".formula"] = prefix + "formula"
+	cs.focus[object+".fields."+field+".default_formula"] = prefix + "default_formula"
+}
