@@ -16,6 +16,7 @@ package expression
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -206,12 +207,19 @@ func compile(src string, env Env) (*Program, error) {
 		p.reads = append(p.reads, n)
 		switch n.src {
 		case fromRecord:
-			p.Fields = append(p.Fields, n.field)
+			if !slices.Contains(p.Fields, n.field) {
+				p.Fields = append(p.Fields, n.field)
+			}
 		case fromRelated:
+			if len(p.Related[n.lookup]) == 0 && !slices.Contains(p.Fields, n.lookup) {
+				p.Fields = append(p.Fields, n.lookup) // read to follow it
+			}
 			p.Related[n.lookup] = append(p.Related[n.lookup], n.field)
 		case fromPrior, fromChanged:
 			p.UsesPrior = true
-			p.Fields = append(p.Fields, n.field)
+			if !slices.Contains(p.Fields, n.field) {
+				p.Fields = append(p.Fields, n.field)
+			}
 		}
 	}
 	return p, nil

@@ -1,0 +1,204 @@
+package app_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tessera-crm/tessera/internal/testutil/testserver"
+)
+
+// dealTenant defines accounts with a tier and deals on them, without the
+// sales template, so that every rule in a test is the test's own.
+func dealTenant(t *testing.T, s *testserver.Server, key string) string {
+	t.Helper()
+	tok := s.NewTenant(t, key, "none")
+	s.Do(t, "POST", "/api/v1/meta/objects", tok, map[string]any{"api_name": "client", "label": "Client", "fields": []any{
+		map[string]any{"api_name": "tier", "type": "picklist", "label": "Tier", "options": []any{
+			map[string]any{"api_name": "A", "labels": map[string]any{"en": "A"}}, map[string]any{"api_name": "B", "labels": map[string]any{"en": "B"}}}},
+	}}).Expect(t, 201)
+	s.Do(t, "POST", "/api/v1/meta/objects", tok, map[string]any{"api_name": "deal", "label": "Deal", "fields": []any{
+		map[string]any{"api_name": "amount", "type": "currency", "label": "Amount"},
+		map[string]any{"api_name": "discount", "type": "percent", "label": "Discount"},
+		map[string]any{"api_name": "is_key", "type": "boolean", "label": "Key deal"},
+		map[string]any{"api_name": "close_date", "type": "date", "label": "Close date"},
+		map[string]any{"api_name": "client_id", "type": "lookup", "target": "client", "label": "Client"},
+	}}).Expect(t, 201)
+	return tok
+}
+
+func firstError(t *testing.T, body map[string]any) map[string]any {
+	t.Helper()
+	errs, _ := body["errors"].([]any)
+	if len(errs) == 0 {
+		t.Fatalf("no errors in %v", body)
+	}
+	return errs[0].(map[string]any)
+}
+
+func TestRules_ValidationRulesRefuseSavesWithTheirMessage(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		rule := map[string]any{"api_name": "discount_limit", "labels": map[string]any{"en": "Discount limit"},
+			"condition": "discount > 20 && !is_kye", "field": "discount", "active": true,
+			"message": map[string]any{"en": "Discounts above 20% need a key deal", "zh-CN": "超过 20% 的折扣仅限重点交易"}}
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/deal/validation-rules", tok, rule).Expect(t, 400).JSON(t)
+		fe := firstError(t, bad)
+		if fe["field"] != "condition" || fe["code"] != "invalid_expression" || fe["suggestion"] != "is_key" || str(fe["position"]) != "18" {
+			t.Fatalf("typo in a condition: %v", fe)
+		}
+		rule["condition"] = "discount > 20 && !is_key"
+		obj := s.Do(t, "POST", "/api/v1/meta/objects/deal/validation-rules", tok, rule).Expect(t, 201).JSON(t)
+		if len(obj["validation_rules"].([]any)) != 1 {
+			t.Fatalf("object after create: %v", obj["validation_rules"])
+		}
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/validation-rules", tok, map[string]any{"api_name": "no_drop", "labels": map[string]any{"en": "No drop"},
+			"condition": `is_changed("amount") && amount < prior.amount`, "active": true, "message": map[string]any{"en": "The amount cannot go down"}}).Expect(t, 201)
+
+		refused := s.Do(t, "POST", "/api/v1/records/deal", tok, map[string]any{"name": "d1", "amount": "1000", "discount": "25"}).Expect(t, 400).JSON(t)
+		fe = firstError(t, refused)
+		if refused["code"] != "validation_rule" || fe["field"] != "discount" || fe["rule"] != "discount_limit" || fe["message"] != "Discounts above 20% need a key deal" {
+			t.Fatalf("refused create: %v", refused)
+		}
+		if n := len(s.Do(t, "GET", "/api/v1/records/deal", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)); n != 0 {
+			t.Fatalf("a refused create wrote %d records", n)
+		}
+		d := create(t, s, tok, "deal", map[string]any{"name": "d1", "amount": "1000", "discount": "25", "is_key": true})
+		id := str(d["id"])
+		refused = s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"amount": "900"}).Expect(t, 400).JSON(t)
+		if fe := firstError(t, refused); fe["rule"] != "no_drop" || fe["field"] != "" {
+			t.Fatalf("update lowering the amount: %v", refused)
+		}
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"amount": "1100"}).Expect(t, 200)
+		// A change to another field leaves the amount unchanged: no_drop
+		// does not fire, but discount_limit still judges the whole record.
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"is_key": false}).Expect(t, 400)
+		got := s.Do(t, "GET", "/api/v1/records/deal/"+id, tok, nil).Expect(t, 200).JSON(t)
+		if got["amount"] != "1100.00" || got["is_key"] != true || jsonNum(got["version"]) != 2 {
+			t.Fatalf("after refused updates: %v", got)
+		}
+		// An inactive rule decides nothing; a deleted one neither.
+		rule["active"] = false
+		s.Do(t, "PUT", "/api/v1/meta/objects/deal/validation-rules/discount_limit", tok, rule).Expect(t, 200)
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"is_key": false}).Expect(t, 200)
+		s.Do(t, "DELETE", "/api/v1/meta/objects/deal/validation-rules/no_drop", tok, nil).Expect(t, 204)
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"amount": "10"}).Expect(t, 200)
+		// Bad definitions name their field.
+		for _, tc := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"api_name": "x", "labels": map[string]any{"en": "X"}, "condition": "amount > 1", "message": map[string]any{"en": "m"}, "field": "nope"}, "field"},
+			{map[string]any{"api_name": "x", "labels": map[string]any{"en": "X"}, "condition": "amount > 1"}, "message"},
+			{map[string]any{"api_name": "x", "labels": map[string]any{"en": "X"}, "condition": "amount * 2", "message": map[string]any{"en": "m"}}, "condition"},
+			{map[string]any{"api_name": "Bad Name", "labels": map[string]any{"en": "X"}, "condition": "true", "message": map[string]any{"en": "m"}}, "api_name"},
+		} {
+			if f, _ := s.Do(t, "POST", "/api/v1/meta/objects/deal/validation-rules", tok, tc.body).Expect(t, 400).Problem(t); f != tc.field {
+				t.Errorf("%v: error on %q, want %q", tc.body, f, tc.field)
+			}
+		}
+	})
+}
+
+func TestRules_FormulaFieldsAndDefaultFormulas(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		typo := s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "net", "type": "currency", "label": "Net",
+			"formula": "amout * (1 - discount / 100)", "formula_stored": true}).Expect(t, 400).JSON(t)
+		if fe := firstError(t, typo); fe["field"] != "formula" || fe["suggestion"] != "amount" {
+			t.Fatalf("typo in a formula: %v", typo)
+		}
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "net", "type": "currency", "label": "Net",
+			"formula": "amount * (1 - coalesce(discount, 0) / 100)", "formula_stored": true}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "client_tier", "type": "text", "label": "Client tier",
+			"formula": `concat("Tier ", client_id.tier)`}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "follow_up", "type": "date", "label": "Follow up",
+			"default_formula": "add_days(coalesce(close_date, $today), 7)"}).Expect(t, 201)
+		// A formula that reads itself through another is refused.
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "gross", "type": "currency", "label": "Gross", "formula": "net * 2"}).Expect(t, 201)
+		loop := s.Do(t, "PATCH", "/api/v1/meta/objects/deal/fields/net", tok, map[string]any{"formula": "gross / 2"}).Expect(t, 400).JSON(t)
+		if fe := firstError(t, loop); fe["field"] != "formula" || !strings.Contains(str(fe["message"]), "reads itself") {
+			t.Fatalf("formula cycle: %v", loop)
+		}
+
+		client := create(t, s, tok, "client", map[string]any{"name": "Acme", "tier": "A"})
+		d := create(t, s, tok, "deal", map[string]any{"name": "d1", "amount": "1000", "discount": "15", "close_date": "2026-12-01", "client_id": client["id"]})
+		if d["net"] != "850.00" || d["gross"] != "1700.00" || d["client_tier"] != "Tier A" || d["follow_up"] != "2026-12-08" {
+			t.Fatalf("computed on create: net=%v gross=%v tier=%v follow_up=%v", d["net"], d["gross"], d["client_tier"], d["follow_up"])
+		}
+		id := str(d["id"])
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"discount": "20"}).Expect(t, 200)
+		s.Do(t, "PATCH", "/api/v1/records/client/"+str(client["id"]), tok, map[string]any{"tier": "B"}).Expect(t, 200)
+		got := s.Do(t, "GET", "/api/v1/records/deal/"+id, tok, nil).Expect(t, 200).JSON(t)
+		if got["net"] != "800.00" || got["client_tier"] != "Tier B" || got["follow_up"] != "2026-12-08" {
+			t.Fatalf("after changes: net=%v tier=%v follow_up=%v", got["net"], got["client_tier"], got["follow_up"])
+		}
+		list := s.Do(t, "GET", "/api/v1/records/deal?filter="+url.QueryEscape("net > 700"), tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(list) != 1 || list[0].(map[string]any)["client_tier"] != "Tier B" {
+			t.Fatalf("list filtered on a stored formula: %v", list)
+		}
+		if f, _ := s.Do(t, "GET", "/api/v1/records/deal?filter="+url.QueryEscape(`client_tier == "Tier B"`), tok, nil).Expect(t, 400).Problem(t); f != "filter" {
+			t.Fatalf("filter on a formula computed on read: %q", f)
+		}
+		if f, code := s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"net": "1"}).Expect(t, 400).Problem(t); f != "net" || code != "read_only" {
+			t.Fatalf("writing a formula: %s %s", f, code)
+		}
+		// Deleting a field a formula reads would break it: refused, named.
+		broken := s.Do(t, "DELETE", "/api/v1/meta/objects/deal/fields/discount", tok, nil).Expect(t, 409).JSON(t)
+		if !strings.Contains(str(broken["detail"]), "fields.net.formula") {
+			t.Fatalf("deleting a formula's input: %v", broken)
+		}
+		// So would a change on the looked-up object.
+		s.Do(t, "DELETE", "/api/v1/meta/objects/client/fields/tier", tok, nil).Expect(t, 409)
+	})
+}
+
+func TestExpressions_VocabularyCheckAndDryRun(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		other := dealTenant(t, s, "globex")
+		voc := s.Do(t, "GET", "/api/v1/meta/objects/deal/expressions/vocabulary?prior=true", tok, nil).Expect(t, 200).JSON(t)
+		names := map[string]string{}
+		for _, n := range voc["names"].([]any) {
+			m := n.(map[string]any)
+			names[str(m["name"])] = str(m["type"])
+		}
+		for name, typ := range map[string]string{"amount": "number", "client_id.tier": "text", "prior.amount": "number", "$user.role": "text", "$today": "date", "close_date": "date"} {
+			if names[name] != typ {
+				t.Errorf("vocabulary %s: %q, want %q", name, names[name], typ)
+			}
+		}
+		if len(voc["functions"].([]any)) < 40 {
+			t.Fatalf("functions: %d", len(voc["functions"].([]any)))
+		}
+		ok := s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/check", tok, map[string]any{"expression": "amount > 100 && client_id.tier == \"A\"", "result_type": "boolean"}).Expect(t, 200).JSON(t)
+		if ok["valid"] != true || ok["result_type"] != "boolean" || str(ok["related"]) != "map[client_id:[tier]]" || str(ok["fields"]) != "[amount client_id]" {
+			t.Fatalf("check valid: %v", ok)
+		}
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/check", tok, map[string]any{"expression": "名称 == 1 || amout > 1"}).Expect(t, 200).JSON(t)
+		if bad["valid"] != false {
+			t.Fatalf("check invalid: %v", bad)
+		}
+		e := bad["errors"].([]any)[0].(map[string]any)
+		// 名称 is two characters of three bytes each: offsets are in bytes.
+		if str(e["position"]) != "0" || str(e["end"]) != "6" {
+			t.Fatalf("unknown name error: %v", e)
+		}
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/check", tok, map[string]any{"result_type": "boolean"}).Expect(t, 400)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/check", tok, map[string]any{"expression": "1", "result_type": "money"}).Expect(t, 400)
+		s.Do(t, "POST", "/api/v1/meta/objects/nope/expressions/check", tok, map[string]any{"expression": "1"}).Expect(t, 404)
+
+		client := create(t, s, tok, "client", map[string]any{"name": "Acme", "tier": "A"})
+		d := create(t, s, tok, "deal", map[string]any{"name": "d1", "amount": "1000", "client_id": client["id"]})
+		run := s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/evaluate", tok, map[string]any{"expression": `concat(client_id.tier, ":", amount * 1.1)`, "record_id": d["id"]}).Expect(t, 200).JSON(t)
+		if run["value"] != "A:1100" {
+			t.Fatalf("dry run: %v", run)
+		}
+		run = s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/evaluate", tok, map[string]any{"expression": `amount / 0`, "record_id": d["id"]}).Expect(t, 200).JSON(t)
+		if run["error"] != "division by zero" {
+			t.Fatalf("dry run error: %v", run)
+		}
+		// Another tenant's record is not found, as any record one cannot read.
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/evaluate", other, map[string]any{"expression": `amount`, "record_id": d["id"]}).Expect(t, 404)
+	})
+}
