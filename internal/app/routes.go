@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/expressionapi"
+	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/engine/savedview"
 	"github.com/tessera-crm/tessera/frontend"
