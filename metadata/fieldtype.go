@@ -51,7 +51,7 @@ type readOnlyType interface{ ReadOnly() bool }
 
 // IsReadOnly reports whether clients may not write the field.
 func (f *Field) IsReadOnly() bool {
-	if f.Formula != "" {
+	if f.Formula != "" || f.Rollup != nil {
 		return true
 	}
 	ro, ok := f.Kind().(readOnlyType)

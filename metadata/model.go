@@ -172,6 +172,9 @@ type Field struct {
 	// DefaultFormula computes the value of the field when a record is
 	// created without it.
 	DefaultFormula string `json:"default_formula,omitempty"`
+	// Rollup summarises the child records that look this record up; the
+	// engine keeps the value current as children change.
+	Rollup *Rollup `json:"rollup,omitempty"`
 
 	optionIndex map[string]*Option
 }

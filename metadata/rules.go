@@ -41,6 +41,10 @@ type Expression struct {
 	Field *Field
 	// Prior tells whether prior values and is_changed() are available.
 	Prior bool
+	// Filter marks a condition in the list filter language on the records
+	// of object On (a roll-up's filter on the child records).
+	Filter bool
+	On     string
 }
 
 // Expressions lists every expression an object defines.
@@ -52,6 +56,9 @@ func (o *Object) Expressions() []Expression {
 		}
 		if f.DefaultFormula != "" {
 			out = append(out, Expression{Path: "fields." + f.APIName + ".default_formula", Source: f.DefaultFormula, Field: f})
+		}
+		if f.Rollup != nil && f.Rollup.Filter != "" {
+			out = append(out, Expression{Path: "fields." + f.APIName + ".rollup.filter", Source: f.Rollup.Filter, Field: f, Filter: true, On: f.Rollup.Object})
 		}
 	}
 	for _, r := range o.ValidationRules {
@@ -154,6 +161,10 @@ func (s *Service) DeleteValidationRule(ctx context.Context, tenantID, object, na
 	})
 }
 
+// RollupFiller computes a roll-up field's values for every record, when
+// the roll-up is added or changed; it runs in the change's transaction.
+type RollupFiller func(ctx context.Context, snap *Snapshot, obj *Object, f *Field) error
+
 // ExpressionChecker compiles one expression of obj against snap and says
 // what is wrong with it, or nil. It lives outside this package (the
 // expression language depends on metadata).
@@ -170,6 +181,14 @@ func (s *Service) checkExpressions(cs *changeSet) error {
 	}
 	next := cs.next()
 	for _, o := range next.Objects {
+		for _, f := range o.Fields {
+			if f.Rollup == nil || cs.focus[o.APIName+".fields."+f.APIName+".formula"] != "" {
+				continue // the request's own roll-up was checked with its field
+			}
+			if errs := checkRollup(f, o, next); len(errs) > 0 {
+				return problem.Conflict(problem.CodeReferenced, "the change breaks the roll-up %s.%s: %s", o.APIName, f.APIName, errs[0].Message)
+			}
+		}
 		for _, e := range o.Expressions() {
 			fe := s.Expressions(next, o, e)
 			if fe == nil {
@@ -190,4 +209,5 @@ func (s *Service) checkExpressions(cs *changeSet) error {
 func (cs *changeSet) focusField(object, field, prefix string) {
 	cs.focus[object+".fields."+field+".formula"] = prefix + "formula"
 	cs.focus[object+".fields."+field+".default_formula"] = prefix + "default_formula"
+	cs.focus[object+".fields."+field+".rollup.filter"] = prefix + "rollup.filter"
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,6 +33,8 @@ type Service struct {
 	// Expressions, when set, compiles every formula and rule of a change
 	// before it is applied.
 	Expressions ExpressionChecker
+	// FillRollup, when set, fills a new or changed roll-up field.
+	FillRollup RollupFiller
 }
 
 // Change is one part of a metadata change. For an object, Before is nil
@@ -66,7 +69,10 @@ type changeSet struct {
 	order        []string
 	// focus maps the expressions the request writes ("object.path") to
 	// the request field they came from, for errors.
-	focus   map[string]string
+	focus map[string]string
+	// fills are the roll-up fields ("object.field") to compute once the
+	// change's DDL has run.
+	fills   []string
 	saved   map[string]bool
 	deleted map[string]bool
 	stmts   []string
@@ -156,6 +162,15 @@ func (s *Service) apply(ctx context.Context, tenantID string, fn func(cs *change
 			}
 		}
 		next = cs.next()
+		if s.FillRollup != nil {
+			for _, fill := range cs.fills {
+				object, field, _ := strings.Cut(fill, ".")
+				o := next.Object(object)
+				if err := s.FillRollup(ctx, next, o, o.Field(field)); err != nil {
+					return err
+				}
+			}
+		}
 		if s.Audit != nil {
 			for _, api := range cs.order {
 				if !cs.saved[api] && !cs.deleted[api] {
@@ -370,6 +385,9 @@ func (s *Service) AddField(ctx context.Context, tenantID, object string, f *Fiel
 		f.Active = true
 		f.Standard = false
 		cs.focusField(object, f.APIName, "")
+		if f.Rollup != nil {
+			cs.fills = append(cs.fills, object+"."+f.APIName)
+		}
 		o.Fields = append(o.Fields, f)
 		o.index()
 		if err := invalid(normalizeField(f, o, cs.next(), "")); err != nil {
@@ -482,7 +500,7 @@ var fieldPatchKeys = map[string]bool{
 	"active": true, "default": true, "max_length": true, "min_length": true, "min": true, "max": true, "precision": true,
 	"scale": true, "currency_code": true, "currency_field": true, "options": true, "pipeline": true, "on_delete": true,
 	"pattern": true, "type": true, "track_history": true, "encrypted": true,
-	"formula": true, "formula_stored": true, "default_formula": true,
+	"formula": true, "formula_stored": true, "default_formula": true, "rollup": true,
 }
 
 // UpdateField applies a JSON merge patch to a field: relabel, flags,
@@ -512,6 +530,9 @@ func (s *Service) UpdateField(ctx context.Context, tenantID, object, field strin
 		}
 		if !merged.Active && len(fieldUsers(o, field)) > 0 {
 			return problem.Conflict(problem.CodeReferenced, "%s.%s is used by %s", object, field, strings.Join(fieldUsers(o, field), ", "))
+		}
+		if merged.Rollup != nil && !reflect.DeepEqual(old.Rollup, merged.Rollup) {
+			cs.fills = append(cs.fills, object+"."+field)
 		}
 		i := slices.IndexFunc(o.Fields, func(x *Field) bool { return x.APIName == field })
 		o.Fields[i] = merged

@@ -60,6 +60,12 @@ func normalizeField(f *Field, obj *Object, s *Snapshot, prefix string) []problem
 		}
 	}
 	checkFormulas(f, obj, add)
+	if f.Rollup != nil {
+		for _, fe := range checkRollup(f, obj, s) {
+			fe.Field = prefix + fe.Field
+			errs = append(errs, fe)
+		}
+	}
 	if f.Pipeline != nil && f.Type != TypePicklist {
 		add("pipeline", problem.CodeInvalidValue, "only picklist fields can be pipelines")
 	}

@@ -61,7 +61,7 @@ func (s *Service) Aggregate(ctx context.Context, snap *metadata.Snapshot, object
 		if sf == nil || !sf.Active || !summable[sf.Type] {
 			return nil, problem.Field("sum", problem.CodeInvalidValue, "sum must be a number, currency, percent or integer field of %s", object)
 		}
-		selectSum = sumExpr(s.db.Dialect.Name(), sc.q(sf.APIName), sf)
+		selectSum = sumExpr(s.db.Dialect.Name(), "t", sc.q(sf.APIName), sf)
 	}
 	where := []string{"t.deleted_at IS NULL"}
 	var args []any
@@ -154,12 +154,12 @@ func scaleOf(f *metadata.Field) int {
 	return 0
 }
 
-func sumExpr(d sqldialect.Name, col string, f *metadata.Field) string {
+func sumExpr(d sqldialect.Name, alias, col string, f *metadata.Field) string {
 	if d == sqldialect.SQLite && f.Type != metadata.TypeInteger {
 		// Scaled to integers, summed exactly by SQLite's 64-bit integer sum.
-		return fmt.Sprintf("SUM(CAST(ROUND(CAST(t.%s AS REAL) * %s) AS INTEGER))", col, decimal.New(1, int32(scaleOf(f))).String())
+		return fmt.Sprintf("SUM(CAST(ROUND(CAST(%s.%s AS REAL) * %s) AS INTEGER))", alias, col, decimal.New(1, int32(scaleOf(f))).String())
 	}
-	return "SUM(t." + col + ")"
+	return "SUM(" + alias + "." + col + ")"
 }
 
 func sumValue(d sqldialect.Name, f *metadata.Field, raw any) string {

@@ -101,6 +101,9 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 			return nil, err
 		}
 	}
+	if err := s.refreshRollups(ctx, sc, parentIDs(sc, p.values())); err != nil {
+		return nil, err
+	}
 	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
 		return nil, err
 	}

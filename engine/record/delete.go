@@ -121,6 +121,10 @@ func (s *Service) softDeleteSet(ctx context.Context, sc *scope, sel selector, no
 				Message: fmt.Sprintf("%d record(s) refer to it", n)})
 		}
 	}
+	parents, err := s.parentIDsOf(ctx, sc, live)
+	if err != nil {
+		return 0, err
+	}
 	d := s.db.Dialect.Name()
 	q := fmt.Sprintf("UPDATE %s SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE %s", sc.table(), live.where)
 	res := s.db.Conn(ctx).Exec(q, append([]any{bindTime(d, now), bindTime(d, now), nullable(sc.user)}, live.args...)...)
@@ -129,6 +133,9 @@ func (s *Service) softDeleteSet(ctx context.Context, sc *scope, sel selector, no
 	}
 	if res.RowsAffected == 0 {
 		return 0, nil
+	}
+	if err := s.refreshRollups(ctx, sc, parents); err != nil {
+		return 0, err
 	}
 	done := sel.and("deleted_at = ?", bindTime(d, now))
 	for _, r := range refs {
@@ -193,6 +200,10 @@ func (s *Service) restoreSet(ctx context.Context, sc *scope, sel selector, stamp
 	if depth > maxCascadeDepth {
 		return nil
 	}
+	parents, err := s.parentIDsOf(ctx, sc, sel.and("deleted_at = ?", stamp))
+	if err != nil {
+		return err
+	}
 	q := fmt.Sprintf("UPDATE %s SET deleted_at = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE %s", sc.table(), sel.and("deleted_at = ?", stamp).where)
 	args := append([]any{bindTime(s.db.Dialect.Name(), s.now()), nullable(sc.user)}, sel.and("deleted_at = ?", stamp).args...)
 	res := s.db.Conn(ctx).Exec(q, args...)
@@ -201,6 +212,9 @@ func (s *Service) restoreSet(ctx context.Context, sc *scope, sel selector, stamp
 	}
 	if res.RowsAffected == 0 {
 		return nil
+	}
+	if err := s.refreshRollups(ctx, sc, parents); err != nil {
+		return err
 	}
 	for _, r := range sc.snap.Referrers(sc.obj.APIName) {
 		if r.Field.OnDelete != metadata.OnDeleteCascade {

@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/tessera-crm/tessera/engine/expression"
+	"github.com/tessera-crm/tessera/engine/filter"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/problem"
+	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -65,6 +67,9 @@ func rulesOf(snap *metadata.Snapshot, obj *metadata.Object) *rules {
 			}
 		}
 		for _, e := range obj.Expressions() {
+			if e.Filter {
+				continue // roll-up filters run in SQL (rollups.go)
+			}
 			p, err := expression.Compile(e.Source, CheckEnv(snap, obj, e))
 			if err != nil {
 				slog.Warn("skipping an expression that does not compile", "tenant", snap.Tenant.Key, "object", obj.APIName, "path", e.Path, "err", err)
@@ -415,6 +420,9 @@ func appendMissing(names []string, more ...string) []string {
 // compiles one expression of obj against the next snapshot and refuses
 // formulas that read themselves through other formulas.
 func CheckExpression(snap *metadata.Snapshot, obj *metadata.Object, e metadata.Expression) *problem.FieldError {
+	if e.Filter {
+		return checkFilter(snap, e)
+	}
 	p, err := expression.Compile(e.Source, CheckEnv(snap, obj, e))
 	if err != nil {
 		if pe, ok := problem.As(err); ok && len(pe.Errors) > 0 {
@@ -479,4 +487,23 @@ func (s *Service) Evaluate(ctx context.Context, snap *metadata.Snapshot, object,
 	// current ones, so nothing counts as changed.
 	in := &expression.Input{Record: inputs[0], Prior: inputs[0], Related: related[0], User: s.actingUser(ctx, sc), Now: s.now()}
 	return p.Run(expression.Vars(in, p))
+}
+
+// checkFilter compiles a filter of the list filter language (a roll-up's)
+// on its object. The dialect only shapes the SQL, not what is valid.
+func checkFilter(snap *metadata.Snapshot, e metadata.Expression) *problem.FieldError {
+	on := snap.Object(e.On)
+	if on == nil {
+		return nil // the roll-up's own check names the missing object
+	}
+	d, _ := sqldialect.For(sqldialect.Postgres)
+	_, err := filter.Compile(e.Source, filter.Env{Snapshot: snap, Object: on, DDL: metadata.DDL{D: d, Key: snap.Tenant.Key}})
+	if err == nil {
+		return nil
+	}
+	if pe, ok := problem.As(err); ok && len(pe.Errors) > 0 {
+		fe := pe.Errors[0]
+		return &fe
+	}
+	return &problem.FieldError{Field: e.Path, Code: problem.CodeInvalidFilter, Message: err.Error()}
 }

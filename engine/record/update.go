@@ -55,6 +55,7 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 			names = append(names, a.name)
 		}
 	}
+	names = appendMissing(names, rollupVias(sc)...)
 	r := rulesOf(sc.snap, sc.obj)
 	if !r.empty() {
 		// The rules read the whole record as it will be, and formula
@@ -119,6 +120,16 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 			return nil, err
 		}
 		return nil, s.missOrConflict(ctx, sc, id)
+	}
+	after := make(map[string]any, len(before))
+	for k, v := range before {
+		after[k] = v
+	}
+	for _, a := range p.sets {
+		after[a.name] = a.value
+	}
+	if err := s.refreshRollups(ctx, sc, parentIDs(sc, before, after)); err != nil {
+		return nil, err
 	}
 	for _, st := range p.stages {
 		old := before[st.name]

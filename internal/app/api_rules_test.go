@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tessera-crm/tessera/internal/testutil/testserver"
@@ -200,5 +202,75 @@ func TestExpressions_VocabularyCheckAndDryRun(t *testing.T) {
 		}
 		// Another tenant's record is not found, as any record one cannot read.
 		s.Do(t, "POST", "/api/v1/meta/objects/deal/expressions/evaluate", other, map[string]any{"expression": `amount`, "record_id": d["id"]}).Expect(t, 404)
+	})
+}
+
+func TestRules_RollupsStayExact(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		c1 := create(t, s, tok, "client", map[string]any{"name": "Acme", "tier": "A"})
+		c2 := create(t, s, tok, "client", map[string]any{"name": "Globex", "tier": "B"})
+		create(t, s, tok, "deal", map[string]any{"name": "old", "amount": "100.10", "client_id": c1["id"], "close_date": "2026-01-05"})
+		// Added to a client that already has a deal: filled at once.
+		for _, f := range []map[string]any{
+			{"api_name": "deal_count", "type": "integer", "label": "Deals", "rollup": map[string]any{"object": "deal", "via": "client_id", "op": "count"}},
+			{"api_name": "key_total", "type": "currency", "label": "Key total", "rollup": map[string]any{"object": "deal", "via": "client_id", "op": "sum", "field": "amount", "filter": "is_key == true"}},
+			{"api_name": "total", "type": "currency", "label": "Total", "rollup": map[string]any{"object": "deal", "via": "client_id", "op": "sum", "field": "amount"}},
+			{"api_name": "biggest", "type": "currency", "label": "Biggest", "rollup": map[string]any{"object": "deal", "via": "client_id", "op": "max", "field": "amount"}},
+			{"api_name": "first_close", "type": "date", "label": "First close", "rollup": map[string]any{"object": "deal", "via": "client_id", "op": "min", "field": "close_date"}},
+		} {
+			s.Do(t, "POST", "/api/v1/meta/objects/client/fields", tok, f).Expect(t, 201)
+		}
+		got := s.Do(t, "GET", "/api/v1/records/client/"+str(c1["id"]), tok, nil).Expect(t, 200).JSON(t)
+		if jsonNum(got["deal_count"]) != 1 || got["total"] != "100.10" || got["first_close"] != "2026-01-05" {
+			t.Fatalf("filled on add: %v", got)
+		}
+		d2 := create(t, s, tok, "deal", map[string]any{"name": "d2", "amount": "9.95", "is_key": true, "client_id": c1["id"], "close_date": "2025-12-31"})
+		create(t, s, tok, "deal", map[string]any{"name": "d3", "amount": "1000", "client_id": c1["id"]})
+		got = s.Do(t, "GET", "/api/v1/records/client/"+str(c1["id"]), tok, nil).Expect(t, 200).JSON(t)
+		if jsonNum(got["deal_count"]) != 3 || got["total"] != "1110.05" || got["key_total"] != "9.95" || got["biggest"] != "1000.00" || got["first_close"] != "2025-12-31" {
+			t.Fatalf("after creates: %v", got)
+		}
+		// Moving a deal to another client updates both.
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+str(d2["id"]), tok, map[string]any{"client_id": c2["id"]}).Expect(t, 200)
+		got = s.Do(t, "GET", "/api/v1/records/client/"+str(c1["id"]), tok, nil).Expect(t, 200).JSON(t)
+		other := s.Do(t, "GET", "/api/v1/records/client/"+str(c2["id"]), tok, nil).Expect(t, 200).JSON(t)
+		if jsonNum(got["deal_count"]) != 2 || got["key_total"] != "0.00" || jsonNum(other["deal_count"]) != 1 || other["key_total"] != "9.95" {
+			t.Fatalf("after a move: %v / %v", got, other)
+		}
+		// Delete and restore follow.
+		s.Do(t, "DELETE", "/api/v1/records/deal/"+str(d2["id"]), tok, nil).Expect(t, 204)
+		if other = s.Do(t, "GET", "/api/v1/records/client/"+str(c2["id"]), tok, nil).Expect(t, 200).JSON(t); jsonNum(other["deal_count"]) != 0 || other["biggest"] != nil {
+			t.Fatalf("after delete: %v", other)
+		}
+		s.Do(t, "POST", "/api/v1/records/deal/"+str(d2["id"])+"/restore", tok, nil).Expect(t, 200)
+		if other = s.Do(t, "GET", "/api/v1/records/client/"+str(c2["id"]), tok, nil).Expect(t, 200).JSON(t); jsonNum(other["deal_count"]) != 1 {
+			t.Fatalf("after restore: %v", other)
+		}
+		// Concurrent children of one parent are all counted.
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.Do(t, "POST", "/api/v1/records/deal", tok, map[string]any{"name": fmt.Sprint("c", i), "amount": "1.01", "client_id": c2["id"]}).Expect(t, 201)
+			}()
+		}
+		wg.Wait()
+		if other = s.Do(t, "GET", "/api/v1/records/client/"+str(c2["id"]), tok, nil).Expect(t, 200).JSON(t); jsonNum(other["deal_count"]) != 13 || other["total"] != "22.07" {
+			t.Fatalf("after concurrent creates: count %v total %v", other["deal_count"], other["total"])
+		}
+		// Roll-ups are computed: not writable; their inputs are protected.
+		s.Do(t, "PATCH", "/api/v1/records/client/"+str(c2["id"]), tok, map[string]any{"total": "1"}).Expect(t, 400)
+		s.Do(t, "DELETE", "/api/v1/meta/objects/deal/fields/client_id", tok, nil).Expect(t, 409)
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/client/fields", tok, map[string]any{"api_name": "x", "type": "text", "label": "X",
+			"rollup": map[string]any{"object": "deal", "via": "client_id", "op": "sum", "field": "name"}}).Expect(t, 400)
+		if f, _ := bad.Problem(t); f != "rollup.field" {
+			t.Fatalf("bad roll-up: %s", f)
+		}
+		if f, _ := s.Do(t, "POST", "/api/v1/meta/objects/client/fields", tok, map[string]any{"api_name": "y", "type": "integer", "label": "Y",
+			"rollup": map[string]any{"object": "deal", "via": "client_id", "op": "count", "filter": "amout > 1"}}).Expect(t, 400).Problem(t); f != "rollup.filter" {
+			t.Fatalf("bad roll-up filter named %q", f)
+		}
 	})
 }

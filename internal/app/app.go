@@ -152,6 +152,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records = record.NewService(db)
+	a.Meta.FillRollup = a.Records.FillRollup
 	if a.Keys, err = crypto.New(db, master); err != nil {
 		a.Close()
 		return nil, err
