@@ -38,10 +38,7 @@ func Canonical(f *metadata.Field, v any, loc *time.Location) (any, error) {
 	case time.Time:
 		switch f.Type {
 		case metadata.TypeDate:
-			if !isMidnightUTC(x) {
-				x = dateOf(x, loc)
-			}
-			in = x.Format(metadata.DateLayout)
+			in = dateOf(x, loc).Format(metadata.DateLayout)
 		case metadata.TypeDatetime:
 			in = x.UTC().Format(time.RFC3339Nano)
 		default:
@@ -73,7 +70,7 @@ func JSON(v any) any {
 	case decimal.Decimal:
 		return x.String()
 	case time.Time:
-		if isMidnightUTC(x) {
+		if isDate(x) {
 			return x.Format(metadata.DateLayout)
 		}
 		return x.UTC().Format(time.RFC3339Nano)

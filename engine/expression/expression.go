@@ -38,7 +38,7 @@ import (
 
 // Limits on one expression.
 const (
-	MaxSourceBytes = 4096
+	MaxSourceBytes = metadata.MaxExpressionLength
 	MaxNodes       = 400
 	// memoryBudget caps what one evaluation may allocate in expr's own
 	// units (list items, ranges); the language's text functions cap text

@@ -208,7 +208,6 @@ func TestRun_LimitsHoldAtRunTime(t *testing.T) {
 		`let a = name + name; let b = concat(a, a, a, a, a, a, a, a); let c = concat(b, b, b, b, b, b, b, b); let d = concat(c, c, c, c, c, c, c, c); concat(d, d, d, d, d, d, d, d)`,
 		`count(1..1000000, # > 0)`,
 		`amount / 0`,
-		`date(2026, 2, 30)`,
 	} {
 		p := compileOK(t, src, e)
 		in := sampleInput()

@@ -50,7 +50,7 @@ func typesOf(samples ...any) []any {
 // meaningful and loops stay short.
 const maxDateShift = 100000
 
-var errDateShift = errors.New("a date can move by at most 100000 days, months or years")
+var errDateShift = errors.New("a date moves by a whole number of days, months or years, at most 100000")
 
 func intArg(v any) (int, bool) {
 	d, ok := toDecimal(v)
@@ -237,7 +237,7 @@ func dateFunctions(cc *callContext) []*Function {
 		{Name: "to_date", Category: "date", Signature: "to_date(datetime) date", Example: "to_date(created_at)",
 			Doc: doc("The calendar day of an instant in the tenant's time zone.", "某一时刻在租户时区中的日期。"), impl: dateFn(func(t time.Time, _ []any) (any, error) { return day(t), nil }), types: []any{funcType(tt, tt)}},
 		{Name: "date", Category: "date", Signature: "date(year, month, day) date · date(\"YYYY-MM-DD\") date", Example: `date(2026, 12, 31)`,
-			Doc: doc("A date from its parts, or from ISO text; blank when the text is not a date.", "由年、月、日或 ISO 文本构造日期；文本不是日期时为空。"),
+			Doc: doc("A date from its parts, or from ISO text; blank when there is no such day.", "由年、月、日或 ISO 文本构造日期；没有这一天时为空。"),
 			impl: func(p ...any) (any, error) {
 				if len(p) == 1 {
 					s, _ := p[0].(string)
@@ -247,15 +247,16 @@ func dateFunctions(cc *callContext) []*Function {
 					}
 					return t, nil
 				}
+				// As date("2026-02-30"): no such day is a blank, not an error.
 				y, okY := intArg(p[0])
 				m, okM := intArg(p[1])
 				d, okD := intArg(p[2])
 				if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 || d > 31 || y < 1 || y > 9999 {
-					return nil, errors.New("date: year, month and day must be whole numbers of a real date")
+					return nil, nil
 				}
 				t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, utc)
 				if t.Day() != d {
-					return nil, errors.New("date: that month has no such day")
+					return nil, nil
 				}
 				return t, nil
 			}, types: append([]any{funcType("", tt)}, typesOf(num{}, num{}, num{}, tt)...)},

@@ -158,14 +158,13 @@ func logicFunctions(cc *callContext) []*Function {
 		{Name: "includes", Category: "picklist", Signature: "includes(multi_picklist, \"option\") boolean", Example: `includes(industries, "finance")`,
 			Doc: doc("Whether a multi-select picklist holds the option.", "多选字段是否包含该选项。"),
 			impl: func(p ...any) (any, error) {
-				l, _ := p[0].([]string)
-				for _, v := range l {
+				for _, v := range textList(p[0], cc.loc) {
 					if v == str(p[1]) {
 						return true, nil
 					}
 				}
 				return false, nil
-			}, types: []any{funcType([]string{}, "", false)}},
+			}, types: []any{funcType([]string{}, "", false), funcType([]any{}, "", false)}},
 		{Name: "label", Category: "picklist", Signature: "label(picklist_field) text",
 			impl: func(p ...any) (any, error) {
 				f := cc.obj.Field(str(p[1]))
@@ -177,7 +176,7 @@ func logicFunctions(cc *callContext) []*Function {
 				}
 				return str(p[0]), nil
 			}, types: []any{funcType("", "", "")}},
-		{Name: "probability", Category: "picklist", Signature: "probability(stage_field) number",
+		{Name: "stage_probability", Category: "picklist", Signature: "stage_probability(stage_field) number",
 			impl: func(p ...any) (any, error) {
 				f := cc.obj.Field(str(p[1]))
 				if f == nil {

@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"github.com/tessera-crm/tessera/metadata"
 	"testing"
 	"time"
 )
@@ -107,8 +108,8 @@ func TestFunctions(t *testing.T) {
 		{`includes(industries, "finance")`, true},
 		{`includes(industries, "retail")`, false},
 		{`label(stage)`, "谈判"},
-		{`probability(stage)`, dec("60")},
-		{`amount * probability(stage) / 100`, dec("72000")},
+		{`stage_probability(stage)`, dec("60")},
+		{`amount * stage_probability(stage) / 100`, dec("72000")},
 	}
 	snap := fixture()
 	for _, tc := range cases {
@@ -144,6 +145,71 @@ func TestFunctions_AreDocumented(t *testing.T) {
 			if _, err := Compile(f.Example, env(fixtureWithExampleFields(), Any)); err != nil {
 				t.Errorf("example of %s does not compile: %v", f.Name, err)
 			}
+		}
+	}
+}
+
+// TestFunctions_WestOfUTC checks that dates never shift by the tenant's
+// zone: only instants are read in it.
+func TestFunctions_WestOfUTC(t *testing.T) {
+	snap := fixture()
+	snap.Tenant.TimeZone = "America/New_York"
+	snap = metadata.NewSnapshot(snap.Tenant, 9, snap.Objects)
+	cases := map[string]any{
+		`day(close_date)`:                          dec("20"),
+		`year(date(2026, 1, 1))`:                   dec("2026"),
+		`start_of_month(date(2026, 11, 1))`:        day(2026, 11, 1),
+		`add_business_days(date(2026, 11, 27), 1)`: day(2026, 11, 30),
+		`$today`:                     day(2026, 11, 24), // 15:30 in New York
+		`to_date(last_contacted_at)`: day(2026, 10, 31), // 1 Nov 02:00 UTC
+		`format(last_contacted_at, "Q1 YYYY HH:mm")`: "Q1 2026 22:00",
+		`text(date(2026, 1, 1))`:                     "2026-01-01",
+		`$today - close_date`:                        dec("4"),
+	}
+	for src, want := range cases {
+		p, err := Compile(src, env(snap, Any))
+		if err != nil {
+			t.Errorf("compile %s: %v", src, err)
+			continue
+		}
+		got, err := p.Run(Vars(sampleInput(), p))
+		if err != nil || !same(got, want) {
+			t.Errorf("%s = %v (%v), want %v", src, got, err, want)
+		}
+	}
+}
+
+// TestLanguage_Mends covers what documenting the language turned up.
+func TestLanguage_Mends(t *testing.T) {
+	snap := fixtureWithExampleFields()
+	opp := snap.Object("opportunity").Clone()
+	opp.Fields = append(opp.Fields, &metadata.Field{APIName: "year", Type: metadata.TypeInteger, Active: true})
+	snap = metadata.NewSnapshot(snap.Tenant, 3, []*metadata.Object{snap.Objects[0], opp})
+	e := Env{Snapshot: snap, Object: snap.Object("opportunity"), Prior: true}
+	ok := map[string]any{
+		`year(close_date)`:                               dec("2026"), // a field named year does not hide the function
+		`quantity in [12, 24]`:                           true,
+		`123456789.123456789 * 1`:                        dec("123456789.123456789"),
+		`length(industries)`:                             dec("1"),
+		`join(filter(industries, # != ""), "/")`:         "finance",
+		`includes(map(industries, upper(#)), "FINANCE")`: true,
+		`date(2026, 2, 30)`:                              nil,
+	}
+	for src, want := range ok {
+		p, err := Compile(src, e)
+		if err != nil {
+			t.Errorf("compile %s: %v", src, err)
+			continue
+		}
+		in := sampleInput()
+		got, err := p.Run(Vars(in, p))
+		if err != nil || !same(got, want) {
+			t.Errorf("%s = %v (%v), want %v", src, got, err, want)
+		}
+	}
+	for _, src := range []string{`sum([1, 2])`, `name[0:2]`, `{"a": 1}`, `count(industries)`, `changed.stage`, `reduce(industries, #acc)`} {
+		if _, err := Compile(src, e); err == nil {
+			t.Errorf("%s: want refused", src)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func text(v any, loc *time.Location) string {
 		}
 		return "false"
 	case time.Time:
-		if isMidnightUTC(x) {
+		if isDate(x) {
 			return x.Format(metadata.DateLayout)
 		}
 		return x.In(loc).Format(time.RFC3339)
@@ -37,10 +37,6 @@ func text(v any, loc *time.Location) string {
 		return strings.Join(x, ";")
 	}
 	return ""
-}
-
-func isMidnightUTC(t time.Time) bool {
-	return t.Location() == time.UTC && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
 func str(v any) string { s, _ := v.(string); return s }
@@ -90,9 +86,17 @@ func textFunctions(cc *callContext) []*Function {
 		{Name: "text", Category: "text", Signature: "text(value) text", Example: `text(amount)`,
 			Doc:  doc("Any value as text: numbers in full, dates as YYYY-MM-DD.", "将任意值转为文本：数字完整显示，日期为 YYYY-MM-DD。"),
 			impl: func(p ...any) (any, error) { return text(p[0], cc.loc), nil }, types: []any{funcType(anyType, s)}},
-		{Name: "length", Category: "text", Signature: "length(text) number", Example: `length(description) > 500`,
-			Doc:  doc("The number of characters.", "字符个数。"),
-			impl: func(p ...any) (any, error) { return decimal.NewFromInt(int64(utf8.RuneCountInString(str(p[0])))), nil }, types: []any{funcType(s, decimal.Decimal{})}},
+		{Name: "length", Category: "text", Signature: "length(text or list) number", Example: `length(description) > 500`,
+			Doc: doc("The number of characters of a text, or of items of a list.", "文本的字符个数，或列表的项数。"),
+			impl: func(p ...any) (any, error) {
+				switch l := p[0].(type) {
+				case []string:
+					return decimal.NewFromInt(int64(len(l))), nil
+				case []any:
+					return decimal.NewFromInt(int64(len(l))), nil
+				}
+				return decimal.NewFromInt(int64(utf8.RuneCountInString(str(p[0])))), nil
+			}, types: []any{funcType(s, decimal.Decimal{}), funcType([]string{}, decimal.Decimal{}), funcType([]any{}, decimal.Decimal{})}},
 		{Name: "left", Category: "text", Signature: "left(text, count) text", Example: `left(phone, 3)`,
 			Doc: doc("The first characters of the text.", "文本开头的若干个字符。"),
 			impl: func(p ...any) (any, error) {
@@ -168,9 +172,8 @@ func textFunctions(cc *callContext) []*Function {
 		{Name: "join", Category: "text", Signature: "join(list, separator) text", Example: `join(industries, ", ")`,
 			Doc: doc("The list's items joined by the separator.", "用分隔符连接列表各项。"),
 			impl: func(p ...any) (any, error) {
-				l, _ := p[0].([]string)
-				return checkLength(strings.Join(l, str(p[1])))
-			}, types: []any{funcType([]string{}, s, s)}},
+				return checkLength(strings.Join(textList(p[0], cc.loc), str(p[1])))
+			}, types: []any{funcType([]string{}, s, s), funcType([]any{}, s, s)}},
 		{Name: "format", Category: "text", Signature: "format(value, pattern) text", Example: `format(amount, "#,##0.00") · format(close_date, "YYYY年MM月DD日")`,
 			Doc: doc("A number with a pattern such as #,##0.00, or a date or instant with YYYY, MM, DD, HH, mm, ss (in the tenant's time zone).",
 				"按模式格式化：数字如 #,##0.00；日期或时间用 YYYY、MM、DD、HH、mm、ss（租户时区）。"),
@@ -189,11 +192,10 @@ func formatValue(v any, pattern string, loc *time.Location) (any, error) {
 	case nil:
 		return "", nil
 	case time.Time:
-		if !isMidnightUTC(x) {
+		if !isDate(x) {
 			x = x.In(loc)
 		}
-		r := strings.NewReplacer("YYYY", "2006", "MM", "01", "DD", "02", "HH", "15", "mm", "04", "ss", "05")
-		return x.Format(r.Replace(pattern)), nil
+		return formatTime(x, pattern), nil
 	default:
 		d, ok := toDecimal(x)
 		if !ok {
@@ -231,4 +233,45 @@ func formatNumber(d decimal.Decimal, pattern string) string {
 		b.WriteRune(c)
 	}
 	return sign + b.String() + frac
+}
+
+// formatTime renders t by a pattern of YYYY MM DD HH mm ss tokens; any
+// other text is copied as written (Go's layout would read digits and words
+// in it as parts of a date).
+func formatTime(t time.Time, pattern string) string {
+	tokens := []struct{ token, layout string }{{"YYYY", "2006"}, {"MM", "01"}, {"DD", "02"}, {"HH", "15"}, {"mm", "04"}, {"ss", "05"}}
+	var b strings.Builder
+	for i := 0; i < len(pattern); {
+		matched := false
+		for _, tk := range tokens {
+			if strings.HasPrefix(pattern[i:], tk.token) {
+				b.WriteString(t.Format(tk.layout))
+				i += len(tk.token)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			_, size := utf8.DecodeRuneInString(pattern[i:])
+			b.WriteString(pattern[i : i+size])
+			i += size
+		}
+	}
+	return b.String()
+}
+
+// textList reads a list of text, or any list (the result of filter or
+// map) as text.
+func textList(v any, loc *time.Location) []string {
+	switch l := v.(type) {
+	case []string:
+		return l
+	case []any:
+		out := make([]string, len(l))
+		for i, x := range l {
+			out[i] = text(x, loc)
+		}
+		return out
+	}
+	return nil
 }

@@ -79,16 +79,23 @@ var rewrittenFunctions = []*Function{
 	{Name: "label", Category: "picklist", Signature: "label(picklist_field) text",
 		Doc:     metadata.Labels{"en": "The label of the field's current option, in the tenant's language.", "zh-CN": "选项字段当前值的显示名称（租户语言）。"},
 		Example: `concat("Stage: ", label(stage))`},
-	{Name: "probability", Category: "picklist", Signature: "probability(stage_field) number",
+	{Name: "stage_probability", Category: "picklist", Signature: "stage_probability(stage_field) number",
 		Doc:     metadata.Labels{"en": "The win probability (percent) of the stage the pipeline field is at.", "zh-CN": "销售阶段字段当前阶段的赢单概率（百分比）。"},
-		Example: `amount * probability(stage) / 100`},
+		Example: `amount * stage_probability(stage) / 100`},
 }
+
+// fnPrefix is put before the library's names in the compiled program: a
+// field named like a function (year, probability) must not hide it, and
+// api names cannot start with $.
+const fnPrefix = "$fn."
 
 // options turns the library into expr options.
 func functionOptions(fns []*Function) []expr.Option {
 	opts := make([]expr.Option, 0, len(fns))
 	for _, f := range fns {
-		opts = append(opts, expr.Function(f.Name, f.impl, f.types...))
+		// Under its own name too, so that expr's parser reads a call of a
+		// name it also knows as a builtin (find, max) as a call of ours.
+		opts = append(opts, expr.Function(fnPrefix+f.Name, f.impl, f.types...), expr.Function(f.Name, f.impl, f.types...))
 	}
 	return opts
 }

@@ -47,7 +47,7 @@ var userAttributes = []struct {
 	{"email", metadata.Labels{"en": "User email", "zh-CN": "用户邮箱"}},
 	{"name", metadata.Labels{"en": "User name", "zh-CN": "用户姓名"}},
 	{"role", metadata.Labels{"en": "Role (api name)", "zh-CN": "角色（API 名称）"}},
-	{"team", metadata.Labels{"en": "Team or department (api name)", "zh-CN": "团队或部门（API 名称）"}},
+	{"team", metadata.Labels{"en": "Team or department (name)", "zh-CN": "团队或部门（名称）"}},
 	{"manager", metadata.Labels{"en": "Manager's user id", "zh-CN": "上级的用户 ID"}},
 }
 
@@ -95,7 +95,7 @@ func buildNames(env Env) map[string]*Name {
 			n := fieldName("prior."+f.APIName, f, fromPrior, f.APIName, "")
 			n.Labels = prefixed(f.Labels, "Prior ", "原值 ")
 			add(n)
-			add(&Name{Name: "changed." + f.APIName, Type: Boolean, src: fromChanged, field: f.APIName, fieldConv: converter(FieldType(f))})
+			add(&Name{Name: "$changed." + f.APIName, Type: Boolean, src: fromChanged, field: f.APIName, fieldConv: converter(FieldType(f))})
 		}
 		if f.Type != metadata.TypeLookup {
 			continue

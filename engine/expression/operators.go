@@ -63,7 +63,14 @@ func operatorOptions() []expr.Option {
 	}
 	opts = append(opts,
 		expr.Function("$concat", concatTexts, new(func(string, string) string)),
-		expr.Operator("+", "$concat"))
+		expr.Operator("+", "$concat"),
+		// A number in a list of numbers compares by value (2 in [2.0]).
+		expr.Function("$in", numberIn, new(func(decimal.Decimal, []int) bool), new(func(decimal.Decimal, []decimal.Decimal) bool),
+			new(func(decimal.Decimal, []any) bool), new(func(int, []decimal.Decimal) bool), new(func(int, []any) bool)),
+		expr.Operator("in", "$in"),
+		// The days from one date to another, as days_between.
+		expr.Function("$datediff", dateDiff, new(func(time.Time, time.Time) decimal.Decimal)),
+		expr.Operator("-", "$datediff"))
 	return opts
 }
 
@@ -128,4 +135,43 @@ func concatTexts(p ...any) (any, error) {
 		return nil, errTextTooLong
 	}
 	return a + b, nil
+}
+
+func numberIn(p ...any) (any, error) {
+	x, ok := toDecimal(p[0])
+	if !ok {
+		return false, nil
+	}
+	switch list := p[1].(type) {
+	case []int:
+		for _, v := range list {
+			if x.Equal(decimal.NewFromInt(int64(v))) {
+				return true, nil
+			}
+		}
+	case []decimal.Decimal:
+		for _, v := range list {
+			if x.Equal(v) {
+				return true, nil
+			}
+		}
+	case []any:
+		for _, v := range list {
+			if d, ok := toDecimal(v); ok && x.Equal(d) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// dateDiff is a - b in calendar days; instants count whole days of 24
+// hours. Blank in, blank out.
+func dateDiff(p ...any) (any, error) {
+	a, okA := p[0].(time.Time)
+	b, okB := p[1].(time.Time)
+	if !okA || !okB {
+		return nil, nil
+	}
+	return decimal.NewFromInt(int64(a.Sub(b).Hours() / 24)), nil
 }

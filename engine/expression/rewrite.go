@@ -3,6 +3,7 @@ package expression
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,9 +42,14 @@ func (r *rewriter) Visit(node *ast.Node) {
 	}
 	switch n := (*node).(type) {
 	case *ast.FloatNode:
-		// Every number is a decimal; a literal's shortest form is the text
-		// the user wrote.
-		ast.Patch(node, &ast.ConstantNode{Value: decimal.NewFromFloat(n.Value)})
+		// Every number is a decimal, read from the text the user wrote
+		// (a float64 would keep only 17 digits).
+		v := decimal.NewFromFloat(n.Value)
+		loc := n.Location()
+		if lit, err := decimal.NewFromString(strings.ReplaceAll(runeSlice(r.c.src, loc.From, loc.To), "_", "")); err == nil {
+			v = lit
+		}
+		ast.Patch(node, &ast.ConstantNode{Value: v})
 	case *ast.MemberNode:
 		base, ok := n.Node.(*ast.IdentifierNode)
 		prop, isName := n.Property.(*ast.StringNode)
@@ -76,7 +82,7 @@ func (r *rewriter) Visit(node *ast.Node) {
 		if other == nil {
 			return
 		}
-		var call ast.Node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: "is_blank"}, Arguments: []ast.Node{other}}
+		var call ast.Node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnPrefix + "is_blank"}, Arguments: []ast.Node{other}}
 		call.SetLocation(n.Location())
 		if n.Operator == "!=" {
 			call = &ast.UnaryNode{Operator: "!", Node: call}
@@ -87,6 +93,10 @@ func (r *rewriter) Visit(node *ast.Node) {
 		if !ok {
 			return
 		}
+		if r.c.functions[callee.Value] && callee.Value != "label" && callee.Value != "stage_probability" {
+			callee.Value = fnPrefix + callee.Value
+			return
+		}
 		switch callee.Value {
 		case "if":
 			r.rewriteIf(node, n)
@@ -94,8 +104,9 @@ func (r *rewriter) Visit(node *ast.Node) {
 			r.rewriteCase(node, n)
 		case "is_changed":
 			r.rewriteIsChanged(node, n)
-		case "label", "probability":
+		case "label", "stage_probability":
 			r.rewritePicklistHelper(node, n, callee.Value)
+			callee.Value = fnPrefix + callee.Value
 		}
 	}
 }
@@ -141,11 +152,11 @@ func (r *rewriter) rewriteIsChanged(node *ast.Node, n *ast.CallNode) {
 		r.fail(r.c.atNode(n, "", "is_changed takes a field name in quotes: is_changed(\"stage\")"))
 		return
 	}
-	if r.c.names["changed."+arg.Value] == nil {
+	if r.c.names["$changed."+arg.Value] == nil {
 		r.fail(r.c.unknownField(arg, arg.Value))
 		return
 	}
-	ast.Patch(node, &ast.IdentifierNode{Value: "changed." + arg.Value})
+	ast.Patch(node, &ast.IdentifierNode{Value: "$changed." + arg.Value})
 }
 
 func singleString(n *ast.CallNode) (*ast.StringNode, bool) {
@@ -168,9 +179,9 @@ func (r *rewriter) rewritePicklistHelper(node *ast.Node, n *ast.CallNode, fn str
 	if ok {
 		f = r.c.env.Object.Field(id.Value)
 	}
-	if f == nil || (f.Type != metadata.TypePicklist && f.Pipeline == nil) || (fn == "probability" && f.Pipeline == nil) {
+	if f == nil || (f.Type != metadata.TypePicklist && f.Pipeline == nil) || (fn == "stage_probability" && f.Pipeline == nil) {
 		kind := "picklist"
-		if fn == "probability" {
+		if fn == "stage_probability" {
 			kind = "pipeline"
 		}
 		r.fail(r.c.atNode(n.Arguments[0], "", "%s takes a %s field of this object", fn, kind))
@@ -218,10 +229,25 @@ func (c *compilation) resolve(root ast.Node) error {
 				seen[n.Value] = true
 				c.read = append(c.read, name)
 			}
+		case *ast.BuiltinNode:
+			if !slices.Contains(listBuiltins, n.Name) {
+				err = c.atNode(n, "", "unknown function `%s`", n.Name)
+				return true
+			}
+			if len(n.Arguments) < 2 {
+				err = c.atNode(n, "", "%s takes a list and a condition on its items (#): %s(industries, # == \"finance\")", n.Name, n.Name)
+				return true
+			}
+		case *ast.SliceNode:
+			err = c.atNode(n, "", "slicing is not supported; use left, mid or right")
+			return true
+		case *ast.MapNode:
+			err = c.atNode(n, "", "map literals are not supported")
+			return true
 		case *ast.CallNode:
 			switch callee := n.Callee.(type) {
 			case *ast.IdentifierNode:
-				if !c.functions[callee.Value] && !strings.HasPrefix(callee.Value, "$") {
+				if !c.functions[strings.TrimPrefix(callee.Value, fnPrefix)] && !strings.HasPrefix(callee.Value, "$op") && !strings.HasPrefix(callee.Value, "$cmp") && callee.Value != "$concat" {
 					err = c.unknownFunction(callee)
 					return true
 				}
@@ -320,7 +346,7 @@ var typeNames = regexp.MustCompile(`decimal\.Decimal|time\.Time|\[\]string|inter
 // humanize replaces Go's and expr's internal names in a checker message
 // with the language's.
 func humanize(msg string) string {
-	msg = strings.NewReplacer("$op", "operator ", "$cmp", "operator ", "$concat", "operator +").Replace(msg)
+	msg = strings.NewReplacer(fnPrefix, "", "$op", "operator ", "$cmp", "operator ", "$concat", "operator +", "$in", "operator in").Replace(msg)
 	return typeNames.ReplaceAllStringFunc(msg, func(t string) string {
 		switch t {
 		case "decimal.Decimal", "int", "float64":
@@ -336,4 +362,13 @@ func humanize(msg string) string {
 		}
 		return "value"
 	})
+}
+
+// runeSlice is src[from:to] by rune index, as expr locates nodes.
+func runeSlice(src string, from, to int) string {
+	a, b := exprtext.RuneToByte(src, from), exprtext.RuneToByte(src, to)
+	if a < 0 || b > len(src) || a >= b {
+		return ""
+	}
+	return src[a:b]
 }

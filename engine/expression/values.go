@@ -66,6 +66,14 @@ func Vars(in *Input, progs ...*Program) map[string]any {
 }
 
 func (n *Name) value(in *Input, loc *time.Location) any {
+	v := n.rawValue(in, loc)
+	if t, ok := v.(time.Time); ok && n.Type == Datetime {
+		return t.In(instantZone(loc))
+	}
+	return v
+}
+
+func (n *Name) rawValue(in *Input, loc *time.Location) any {
 	switch n.src {
 	case fromRecord:
 		return n.conv(in.Record[n.field])
@@ -88,9 +96,9 @@ func (n *Name) value(in *Input, loc *time.Location) any {
 	case fromUser:
 		return in.User.attribute(n.field)
 	case fromNow:
-		return now(in)
+		return now(in).In(instantZone(loc))
 	case fromToday:
-		return dateOf(now(in), loc)
+		return dateOf(now(in).In(instantZone(loc)), loc)
 	case fromExtra:
 		return n.conv(in.Extra[n.field])
 	}
@@ -104,8 +112,30 @@ func now(in *Input) time.Time {
 	return in.Now.UTC()
 }
 
-// dateOf is the calendar day of t in loc, as the language holds dates.
+// Dates and instants are both time.Time; what tells them apart is the
+// location. A date is midnight in time.UTC itself; an instant is held in
+// the tenant's zone, or for a tenant on UTC in instantUTC, a zone of the
+// same offset that is not time.UTC. So a date never shifts by a zone, and
+// an instant at midnight UTC is still an instant.
+var instantUTC = time.FixedZone("UTC", 0)
+
+// isDate reports whether t is a calendar date rather than an instant.
+func isDate(t time.Time) bool { return t.Location() == time.UTC }
+
+// instantZone is the location instants are held in for tenant zone loc.
+func instantZone(loc *time.Location) *time.Location {
+	if loc == nil || loc == time.UTC || loc.String() == "UTC" {
+		return instantUTC
+	}
+	return loc
+}
+
+// dateOf is the calendar day of t: a date as is, an instant's day in the
+// tenant's zone.
 func dateOf(t time.Time, loc *time.Location) time.Time {
+	if isDate(t) {
+		return t
+	}
 	if loc != nil {
 		t = t.In(loc)
 	}
@@ -140,11 +170,25 @@ func converter(t Type) func(any) any {
 		}
 	case Boolean:
 		return func(v any) any { b, _ := v.(bool); return b }
-	case Date, Datetime:
+	case Date:
 		return func(v any) any {
 			switch x := v.(type) {
 			case time.Time:
-				return x.UTC()
+				return dateOf(x, time.UTC)
+			case string:
+				if len(x) >= len(metadata.DateLayout) {
+					if d, err := time.Parse(metadata.DateLayout, x[:len(metadata.DateLayout)]); err == nil {
+						return d
+					}
+				}
+			}
+			return nil
+		}
+	case Datetime:
+		return func(v any) any {
+			switch x := v.(type) {
+			case time.Time:
+				return x.In(instantUTC)
 			case string:
 				if len(x) == len(metadata.DateLayout) {
 					if d, err := time.Parse(metadata.DateLayout, x); err == nil {
@@ -152,7 +196,7 @@ func converter(t Type) func(any) any {
 					}
 				}
 				if ts, err := time.Parse(time.RFC3339Nano, x); err == nil {
-					return ts.UTC()
+					return ts.In(instantUTC)
 				}
 			}
 			return nil
