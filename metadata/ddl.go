@@ -26,13 +26,17 @@ const (
 	// inside the tenant's own namespace (no join with platform tables,
 	// which Citus may keep on another node).
 	TableMembers = "_members"
+	// TableWorkflowRuns is the execution log of workflows.
+	TableWorkflowRuns = "_workflow_runs"
+	// TableNotifications holds the in-app notifications of the tenant's users.
+	TableNotifications = "_notifications"
 )
 
-var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory, TableMembers}
+var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory, TableMembers, TableWorkflowRuns, TableNotifications}
 
 // NamespaceVersion is the version of the system tables Namespace creates;
 // tenants created earlier are brought up to it by NamespaceUpgrade.
-const NamespaceVersion = 2
+const NamespaceVersion = 3
 
 // DDL generates statements for one tenant's namespace in one dialect.
 // Every identifier comes from validated metadata and is quoted.
@@ -58,7 +62,8 @@ func (g DDL) Namespace() []string {
 		fmt.Sprintf(`CREATE TABLE %s (key text PRIMARY KEY, user_id %s, request_hash text NOT NULL, status %s NOT NULL, body text NOT NULL, created_at %s NOT NULL)`,
 			g.table(TableIdempotency), uuidT, intT, tsT),
 	)
-	return append(stmts, g.accessTables()...)
+	stmts = append(stmts, g.accessTables()...)
+	return append(stmts, g.automationTables()...)
 }
 
 // NamespaceUpgrade returns the statements that bring a namespace created at
@@ -67,6 +72,9 @@ func (g DDL) NamespaceUpgrade(from int) []string {
 	var stmts []string
 	if from < 2 {
 		stmts = append(stmts, g.accessTables()...)
+	}
+	if from < 3 {
+		stmts = append(stmts, g.automationTables()...)
 	}
 	return stmts
 }
@@ -98,6 +106,28 @@ func (g DDL) accessTables() []string {
 		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (role_path, user_id)`, g.q(g.D.IndexName(g.Key, TableMembers, "path")), g.table(TableMembers)),
 	}
 	return append(stmts, g.D.AppendOnly(g.Key, TableAuditLog)...)
+}
+
+// automationTables are version 3: the workflow execution log and in-app
+// notifications.
+func (g DDL) automationTables() []string {
+	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
+	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
+	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
+	idx := func(table, suffix, cols string) string {
+		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
+	}
+	return []string{
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, job_id %s, workflow text NOT NULL, object text NOT NULL, record_id text NOT NULL, trigger text NOT NULL, depth %s NOT NULL, status text NOT NULL, started_at %s NOT NULL, finished_at %s, inputs text NOT NULL, actions text NOT NULL, error text NOT NULL)`,
+			g.table(TableWorkflowRuns), uuidT, intT, intT, tsT, tsT),
+		idx(TableWorkflowRuns, "workflow", "object, workflow, started_at"),
+		idx(TableWorkflowRuns, "record", "object, record_id, started_at"),
+		// A job's run is written once, with the job's completion.
+		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (job_id)`, g.q(g.D.IndexName(g.Key, TableWorkflowRuns, "job")), g.table(TableWorkflowRuns)),
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, user_id %s NOT NULL, title text NOT NULL, body text NOT NULL, object text NOT NULL, record_id text NOT NULL, source text NOT NULL, created_at %s NOT NULL, read_at %s)`,
+			g.table(TableNotifications), uuidT, uuidT, tsT, tsT),
+		idx(TableNotifications, "user", "user_id, created_at"),
+	}
 }
 
 // DropNamespace removes a tenant's tables.

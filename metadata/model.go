@@ -48,8 +48,10 @@ type Object struct {
 	SharingRules []SharingRule `json:"sharing_rules,omitempty"`
 	// ValidationRules refuse saves whose record meets their condition.
 	ValidationRules []ValidationRule `json:"validation_rules"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	// Workflows automate the object's process (see workflow.go).
+	Workflows []Workflow `json:"workflows"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 
 	fieldIndex map[string]*Field
 	memo       *sync.Map

@@ -39,7 +39,7 @@ func checkRollup(f *Field, obj *Object, s *Snapshot) []problem.FieldError {
 		add("op", problem.CodeInvalidValue, "a roll-up field is computed: it has no formula or default and cannot be required, unique or encrypted")
 	}
 	if len(r.Filter) > MaxExpressionLength {
-		add("filter", problem.CodeTooLong, "filter is at most %d characters", MaxExpressionLength)
+		add("filter", problem.CodeTooLong, "filter is at most %d bytes", MaxExpressionLength)
 	}
 	child := s.Object(r.Object)
 	if r.Object == obj.APIName {

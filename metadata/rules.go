@@ -45,6 +45,8 @@ type Expression struct {
 	// of object On (a roll-up's filter on the child records).
 	Filter bool
 	On     string
+	// Any accepts a result of any type (template parts).
+	Any bool
 }
 
 // Expressions lists every expression an object defines.
@@ -64,6 +66,9 @@ func (o *Object) Expressions() []Expression {
 	for _, r := range o.ValidationRules {
 		out = append(out, Expression{Path: "validation_rules." + r.APIName + ".condition", Source: r.Condition, Prior: true})
 	}
+	for i := range o.Workflows {
+		out = workflowExpressions(o, &o.Workflows[i], out)
+	}
 	return out
 }
 
@@ -71,10 +76,10 @@ func (o *Object) Expressions() []Expression {
 // formulas; compiling them is the expression checker's job.
 func checkFormulas(f *Field, obj *Object, add func(field, code, msg string)) {
 	if len(f.Formula) > MaxExpressionLength {
-		add("formula", problem.CodeTooLong, fmt.Sprintf("formula is at most %d characters", MaxExpressionLength))
+		add("formula", problem.CodeTooLong, fmt.Sprintf("formula is at most %d bytes", MaxExpressionLength))
 	}
 	if len(f.DefaultFormula) > MaxExpressionLength {
-		add("default_formula", problem.CodeTooLong, fmt.Sprintf("default_formula is at most %d characters", MaxExpressionLength))
+		add("default_formula", problem.CodeTooLong, fmt.Sprintf("default_formula is at most %d bytes", MaxExpressionLength))
 	}
 	if f.Formula == "" {
 		if f.FormulaStored {
@@ -108,7 +113,7 @@ func checkValidationRule(o *Object, r *ValidationRule) []problem.FieldError {
 	if r.Condition == "" {
 		add("condition", problem.CodeRequired, "condition is required")
 	} else if len(r.Condition) > MaxExpressionLength {
-		add("condition", problem.CodeTooLong, "condition is at most %d characters", MaxExpressionLength)
+		add("condition", problem.CodeTooLong, "condition is at most %d bytes", MaxExpressionLength)
 	}
 	if r.Message.Pick("en") == "" {
 		add("message", problem.CodeRequired, "a message is required")

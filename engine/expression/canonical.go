@@ -77,3 +77,7 @@ func JSON(v any) any {
 	}
 	return v
 }
+
+// AsText renders a result as text the way concat does (numbers in full,
+// dates as YYYY-MM-DD, instants in the tenant's zone), for templates.
+func AsText(v any, loc *time.Location) string { return text(v, loc) }

@@ -104,6 +104,11 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 	if err := s.refreshRollups(ctx, sc, parentIDs(sc, p.values())); err != nil {
 		return nil, err
 	}
+	after := p.values()
+	after["id"], after["owner_id"] = id, owner
+	if err := s.saved(ctx, sc, EventCreate, id, nil, after); err != nil {
+		return nil, err
+	}
 	if err := s.reveal(ctx, sc, sc.vobj, recs, false); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,11 @@ func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch 
 	if sc.obj.NameField != "" {
 		name = []string{sc.obj.NameField}
 	}
+	for _, n := range s.automationReads(sc) {
+		if n != "id" && n != "owner_id" {
+			name = appendMissing(name, n)
+		}
+	}
 	loc, err := s.locate(ctx, sc, id, name, false)
 	if err != nil {
 		return err
@@ -91,6 +96,11 @@ func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch 
 	}
 	if n == 0 {
 		return s.missOrConflict(ctx, sc, id)
+	}
+	before := loc.values
+	before["id"], before["owner_id"] = id, loc.owner
+	if err := s.saved(ctx, sc, EventDelete, id, before, nil); err != nil {
+		return err
 	}
 	return s.logWrite(ctx, sc, "delete", id, "deleted "+sc.obj.APIName+" "+fmt.Sprint(loc.values[sc.obj.NameField]), nil, nil)
 }

@@ -26,6 +26,8 @@ type Service struct {
 	// Sealer encrypts encrypted fields; Mask hides them in lists.
 	Sealer Sealer
 	Mask   func(string) string
+	// Automation, when set, learns of every write in its transaction.
+	Automation Automation
 }
 
 // NewService returns the records service.

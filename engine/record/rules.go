@@ -23,6 +23,7 @@ type rules struct {
 	formulas    []fieldProgram
 	onRead      []fieldProgram // formulas that are not stored
 	validations []ruleProgram
+	beforeSave  []beforeSaveProgram
 	// reads are the record's own fields the programs read; related the
 	// fields they read through each lookup.
 	reads   []string
@@ -34,13 +35,21 @@ type fieldProgram struct {
 	prog  *expression.Program
 }
 
+// beforeSaveProgram is a before_save workflow: its condition and the
+// values it sets on the record being saved.
+type beforeSaveProgram struct {
+	workflow  *metadata.Workflow
+	condition *expression.Program // nil: always
+	values    []fieldProgram
+}
+
 type ruleProgram struct {
 	rule *metadata.ValidationRule
 	prog *expression.Program
 }
 
 func (r *rules) empty() bool {
-	return len(r.defaults) == 0 && len(r.formulas) == 0 && len(r.validations) == 0
+	return len(r.defaults) == 0 && len(r.formulas) == 0 && len(r.validations) == 0 && len(r.beforeSave) == 0
 }
 
 type rulesKey struct{}
@@ -67,8 +76,8 @@ func rulesOf(snap *metadata.Snapshot, obj *metadata.Object) *rules {
 			}
 		}
 		for _, e := range obj.Expressions() {
-			if e.Filter {
-				continue // roll-up filters run in SQL (rollups.go)
+			if e.Filter || !strings.HasPrefix(e.Path, "fields.") {
+				continue // roll-up filters run in SQL (rollups.go), workflows in workflow.go
 			}
 			p, err := expression.Compile(e.Source, CheckEnv(snap, obj, e))
 			if err != nil {
@@ -96,6 +105,7 @@ func rulesOf(snap *metadata.Snapshot, obj *metadata.Object) *rules {
 			use(p)
 			r.validations = append(r.validations, ruleProgram{rule, p})
 		}
+		r.beforeSave = compileBeforeSave(snap, obj, use)
 		r.formulas = inDependencyOrder(r.formulas)
 		for _, fp := range r.formulas {
 			if !fp.field.FormulaStored {
@@ -114,8 +124,11 @@ func rulesOf(snap *metadata.Snapshot, obj *metadata.Object) *rules {
 // and defaults produce their field's type, conditions true or false.
 func CheckEnv(snap *metadata.Snapshot, obj *metadata.Object, e metadata.Expression) expression.Env {
 	env := expression.Env{Snapshot: snap, Object: obj, Prior: e.Prior, Result: expression.Boolean}
-	if e.Field != nil {
+	switch {
+	case e.Field != nil:
 		env.Result = expression.FieldType(e.Field)
+	case e.Any:
+		env.Result = expression.Any
 	}
 	return env
 }
@@ -191,6 +204,23 @@ func (s *Service) applyRules(ctx context.Context, sc *scope, p *prepared, before
 			}
 			if fp.field.Pipeline != nil {
 				p.stages = append(p.stages, a)
+			}
+			record[fp.field.APIName] = v
+		}
+	}
+	for _, bs := range r.beforeSave {
+		if bs.condition != nil {
+			ok, err := bs.condition.Bool(expression.Vars(in, bs.condition))
+			if err != nil || !ok {
+				continue
+			}
+		}
+		for _, fp := range bs.values {
+			v := s.compute(sc, fp, in)
+			a := assignment{field: fp.field, name: fp.field.APIName, value: v}
+			p.put(a)
+			if fp.field.Type == metadata.TypeLookup && v != nil {
+				p.lookups = append(p.lookups, a)
 			}
 			record[fp.field.APIName] = v
 		}
@@ -506,4 +536,66 @@ func checkFilter(snap *metadata.Snapshot, e metadata.Expression) *problem.FieldE
 		return &fe
 	}
 	return &problem.FieldError{Field: e.Path, Code: problem.CodeInvalidFilter, Message: err.Error()}
+}
+
+// compileBeforeSave compiles the active before_save workflows of obj, in
+// their order.
+func compileBeforeSave(snap *metadata.Snapshot, obj *metadata.Object, use func(*expression.Program)) []beforeSaveProgram {
+	var wfs []*metadata.Workflow
+	for i := range obj.Workflows {
+		if w := &obj.Workflows[i]; w.Active && w.Trigger.Type == metadata.TriggerBeforeSave {
+			wfs = append(wfs, w)
+		}
+	}
+	slices.SortStableFunc(wfs, func(a, b *metadata.Workflow) int { return a.Order - b.Order })
+	var out []beforeSaveProgram
+	for _, w := range wfs {
+		bs := beforeSaveProgram{workflow: w}
+		if w.Condition != "" {
+			p, err := expression.Compile(w.Condition, CheckEnv(snap, obj, metadata.Expression{Source: w.Condition, Prior: true}))
+			if err != nil {
+				slog.Warn("skipping a workflow that does not compile", "tenant", snap.Tenant.Key, "object", obj.APIName, "workflow", w.APIName, "err", err)
+				continue
+			}
+			use(p)
+			bs.condition = p
+		}
+		for _, a := range w.Actions {
+			names := make([]string, 0, len(a.Values))
+			for k := range a.Values {
+				names = append(names, k)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				f := obj.Field(name)
+				if f == nil {
+					continue
+				}
+				p, err := expression.Compile(a.Values[name], CheckEnv(snap, obj, metadata.Expression{Source: a.Values[name], Prior: true, Field: f}))
+				if err != nil {
+					slog.Warn("skipping a workflow value that does not compile", "tenant", snap.Tenant.Key, "object", obj.APIName, "workflow", w.APIName, "field", name, "err", err)
+					continue
+				}
+				use(p)
+				bs.values = append(bs.values, fieldProgram{f, p})
+			}
+		}
+		out = append(out, bs)
+	}
+	return out
+}
+
+// Related reads, for a record of obj, the fields of the records its lookup
+// paths point to (paths as Program.Related gives them), past record
+// access: automation sees what its definition names.
+func (s *Service) Related(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, paths map[string][]string, rec map[string]any) (map[string]map[string]any, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	sc := &scope{snap: snap, obj: obj, view: snap, vobj: obj, ddl: metadata.DDL{D: s.db.Dialect, Key: snap.Tenant.Key}}
+	out, err := s.loadRelated(ctx, sc, paths, []map[string]any{rec})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }

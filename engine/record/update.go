@@ -56,6 +56,11 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		}
 	}
 	names = appendMissing(names, rollupVias(sc)...)
+	for _, n := range s.automationReads(sc) {
+		if n != "id" && n != "owner_id" {
+			names = appendMissing(names, n)
+		}
+	}
 	r := rulesOf(sc.snap, sc.obj)
 	if !r.empty() {
 		// The rules read the whole record as it will be, and formula
@@ -129,6 +134,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		after[a.name] = a.value
 	}
 	if err := s.refreshRollups(ctx, sc, parentIDs(sc, before, after)); err != nil {
+		return nil, err
+	}
+	if err := s.saved(ctx, sc, EventUpdate, id, before, after); err != nil {
 		return nil, err
 	}
 	for _, st := range p.stages {

@@ -111,3 +111,12 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// forEachDialectWith is forEachDialect with server options.
+func forEachDialectWith(t *testing.T, opts testserver.Options, fn func(t *testing.T, s *testserver.Server)) {
+	for _, d := range testutil.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			fn(t, testserver.New(t, d, opts))
+		})
+	}
+}

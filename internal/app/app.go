@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/engine/workflow"
 	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/audit"
 	"github.com/tessera-crm/tessera/internal/bus"
@@ -24,6 +25,7 @@ import (
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/identity/sso"
+	"github.com/tessera-crm/tessera/internal/jobs"
 	"github.com/tessera-crm/tessera/metadata"
 	"github.com/tessera-crm/tessera/metadata/metacache"
 	"github.com/tessera-crm/tessera/tenants"
@@ -70,8 +72,12 @@ type App struct {
 	Access    *access.Service
 	Records   *record.Service
 	// Keys seals and opens encrypted field values.
-	Keys   *crypto.Keyring
-	Router *gin.Engine
+	Keys *crypto.Keyring
+	// Jobs is the durable job queue; Workflows runs tenants' automation
+	// on it.
+	Jobs      *jobs.Queue
+	Workflows *workflow.Engine
+	Router    *gin.Engine
 }
 
 // New opens the database (migrating it), connects Redis when configured and
@@ -158,6 +164,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records.Sealer, a.Records.Mask = a.Keys, crypto.Mask
+	if a.Jobs, err = jobs.New(ctx, db, jobs.Options{Logger: log.With("component", "jobs")}); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Workflows, err = workflow.New(db, workflow.Options{Records: a.Records, Queue: a.Jobs, Snapshots: a.Snapshots, Secrets: a.Keys,
+		Logger: log.With("component", "workflow")})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Records.Automation = a.Workflows
 	a.wireIdentity()
 	a.Router = a.routes()
 	return a, nil
@@ -186,6 +203,9 @@ func masterKeyFile(cfg Config) string {
 
 // Close releases connections.
 func (a *App) Close() {
+	if a.Jobs != nil {
+		a.Jobs.Close()
+	}
 	if a.Bus != nil {
 		_ = a.Bus.Close()
 	}
@@ -210,6 +230,11 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	// The queue outlives the signal: cancelling its context would cancel
+	// running jobs instead of draining them (Stop below).
+	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
 	a.Log.Info("tessera listening", "addr", a.Config.Addr, "database", a.DB.Dialect.Name(), "redis", a.Redis != nil)
 	select {
 	case err := <-errc:
@@ -221,6 +246,13 @@ func (a *App) Serve(ctx context.Context) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// No more requests, so no more enqueues: let running jobs finish.
+	a.Log.Info("shutting down: draining jobs")
+	stopCtx, stop := context.WithTimeout(context.Background(), 25*time.Second)
+	defer stop()
+	if err := a.Jobs.Stop(stopCtx); err != nil {
+		return fmt.Errorf("stop job queue: %w", err)
 	}
 	return nil
 }

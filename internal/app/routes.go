@@ -99,6 +99,13 @@ func (a *App) routes() *gin.Engine {
 	admin.POST("/objects/:object/validation-rules", meta.CreateValidationRule)
 	admin.PUT("/objects/:object/validation-rules/:name", meta.ReplaceValidationRule)
 	admin.DELETE("/objects/:object/validation-rules/:name", meta.DeleteValidationRule)
+	admin.POST("/objects/:object/workflows", meta.CreateWorkflow)
+	admin.PUT("/objects/:object/workflows/:name", meta.ReplaceWorkflow)
+	admin.DELETE("/objects/:object/workflows/:name", meta.DeleteWorkflow)
+	member.GET("/workflow-runs", can(access.CapManageMetadata), a.Workflows.ListRuns)
+	member.POST("/records/:object/:id/workflows/:name", a.Workflows.RunManual)
+	member.GET("/notifications", a.Workflows.ListNotifications)
+	member.POST("/notifications/read", a.Workflows.MarkRead)
 	exprs := &expressionapi.Handlers{Records: a.Records}
 	admin.GET("/objects/:object/expressions/vocabulary", exprs.Vocabulary)
 	admin.POST("/objects/:object/expressions/check", exprs.Check)

@@ -12,6 +12,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -251,4 +252,42 @@ func unwrap(master cipher.AEAD, tenantID, wrapped string) (cipher.AEAD, error) {
 		return nil, err
 	}
 	return newAEAD(raw)
+}
+
+// WebhookSecret returns the tenant's webhook signing secret, creating it on
+// first use. It is stored sealed under the tenant's data key; concurrent
+// first uses end with the one stored first.
+func (k *Keyring) WebhookSecret(ctx context.Context, tenantID string) (string, error) {
+	const aad = "tenants.webhook_secret"
+	read := func() (string, error) {
+		var rows []string
+		if err := k.db.Conn(ctx).Raw(`SELECT webhook_secret FROM tenants WHERE id = ?`, tenantID).Scan(&rows).Error; err != nil {
+			return "", fmt.Errorf("read webhook secret of tenant %s: %w", tenantID, err)
+		}
+		if len(rows) == 0 {
+			return "", fmt.Errorf("webhook secret of tenant %s: %w", tenantID, ErrUnknownTenant)
+		}
+		return rows[0], nil
+	}
+	sealed, err := read()
+	if err != nil {
+		return "", err
+	}
+	if sealed == "" {
+		raw, err := randomBytes(32)
+		if err != nil {
+			return "", err
+		}
+		fresh, err := k.Seal(ctx, tenantID, aad, "whsec_"+hex.EncodeToString(raw))
+		if err != nil {
+			return "", err
+		}
+		if err := k.db.Conn(ctx).Exec(`UPDATE tenants SET webhook_secret = ? WHERE id = ? AND webhook_secret = ''`, fresh, tenantID).Error; err != nil {
+			return "", fmt.Errorf("store webhook secret of tenant %s: %w", tenantID, err)
+		}
+		if sealed, err = read(); err != nil {
+			return "", err
+		}
+	}
+	return k.Open(ctx, tenantID, aad, sealed)
 }

@@ -41,7 +41,7 @@ type pipelineView struct {
 
 func view(o *metadata.Object, locale string) objectView {
 	v := objectView{Object: o, Label: o.Labels.Pick(locale), PluralLabel: o.PluralLabels.Pick(locale), Pipelines: []pipelineView{}}
-	if o.Layouts == nil || o.ListViews == nil || o.ValidationRules == nil {
+	if o.Layouts == nil || o.ListViews == nil || o.ValidationRules == nil || o.Workflows == nil {
 		// Clients get arrays, never null; the snapshot is shared, so copy.
 		c := *o
 		if c.Layouts == nil {
@@ -52,6 +52,9 @@ func view(o *metadata.Object, locale string) objectView {
 		}
 		if c.ValidationRules == nil {
 			c.ValidationRules = []metadata.ValidationRule{}
+		}
+		if c.Workflows == nil {
+			c.Workflows = []metadata.Workflow{}
 		}
 		v.Object = &c
 	}

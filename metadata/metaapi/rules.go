@@ -41,3 +41,35 @@ func (h *Handlers) DeleteValidationRule(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+// CreateWorkflow adds a workflow; the answer is the object.
+func (h *Handlers) CreateWorkflow(c *gin.Context) { h.putWorkflow(c, true) }
+
+// ReplaceWorkflow replaces a workflow.
+func (h *Handlers) ReplaceWorkflow(c *gin.Context) { h.putWorkflow(c, false) }
+
+func (h *Handlers) putWorkflow(c *gin.Context, create bool) {
+	var w metadata.Workflow
+	if err := httpx.BindJSON(c, &w); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	if !create {
+		w.APIName = c.Param("name")
+	}
+	snap, err := h.Meta.PutWorkflow(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), w, create)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(putStatus(create), view(snap.Object(c.Param("object")), snap.Tenant.Locale))
+}
+
+// DeleteWorkflow removes a workflow.
+func (h *Handlers) DeleteWorkflow(c *gin.Context) {
+	if _, err := h.Meta.DeleteWorkflow(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("name")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tessera-crm/tessera/internal/app"
 	"github.com/tessera-crm/tessera/internal/testutil"
@@ -43,6 +44,8 @@ type Options struct {
 	// TrustedProxies and PublicURL are as in app.Config.
 	TrustedProxies []string
 	PublicURL      string
+	// Jobs starts the job queue's workers, for tests of what runs on it.
+	Jobs bool
 }
 
 // New starts a server on a fresh database of the dialect.
@@ -63,8 +66,18 @@ func New(t testing.TB, dialect string, opts Options) *Server {
 	}
 	hs := httptest.NewServer(a.Router)
 	s := &Server{URL: hs.URL, App: a, http: hs}
+	if opts.Jobs {
+		if err := a.Jobs.Start(context.Background()); err != nil {
+			t.Fatalf("start jobs: %v", err)
+		}
+	}
 	t.Cleanup(func() {
 		hs.Close()
+		if opts.Jobs {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_ = a.Jobs.Stop(ctx)
+			cancel()
+		}
 		a.Close()
 	})
 	if n, err := a.Identity.CountOperators(context.Background()); err == nil && n == 0 {

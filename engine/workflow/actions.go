@@ -1,0 +1,273 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/tessera-crm/tessera/engine/expression"
+	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/database"
+	"github.com/tessera-crm/tessera/internal/problem"
+	"github.com/tessera-crm/tessera/internal/sqldialect"
+	"github.com/tessera-crm/tessera/metadata"
+)
+
+func bindTime(db *database.DB, t time.Time) any {
+	return metadata.BindValue(db.Dialect.Name(), sqldialect.KindDatetime, 0, t)
+}
+
+// act runs one action of a run inside the run's transaction.
+func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, wf *metadata.Workflow, a metadata.Action, rec record.Record, job *river.Job[RunArgs]) (outcome, error) {
+	out := outcome{Type: a.Type, Status: StatusSucceeded}
+	switch a.Type {
+	case metadata.ActionUpdateFields:
+		target, id := obj, fmt.Sprint(rec["id"])
+		if a.Target != "" {
+			lf := obj.Field(a.Target)
+			target = snap.Object(lf.Target)
+			related, _ := rec[a.Target].(string)
+			if related == "" {
+				out.Status, out.Detail = StatusSkipped, a.Target+" is blank: no related record to update"
+				return out, nil
+			}
+			id = related
+		}
+		values, err := e.values(ctx, snap, obj, target, a.Values, rec)
+		if err != nil {
+			return out, err
+		}
+		updated, err := e.records.Update(ctx, snap, target.APIName, id, values, nil)
+		if err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"object": target.APIName, "id": id, "values": values, "version": updated["version"]}
+	case metadata.ActionCreateRecord:
+		target := snap.Object(a.Object)
+		if target == nil {
+			return out, problem.UnknownObject(a.Object)
+		}
+		values, err := e.values(ctx, snap, obj, target, a.Values, rec)
+		if err != nil {
+			return out, err
+		}
+		if _, given := values["owner_id"]; !given && rec["owner_id"] != nil {
+			values["owner_id"] = rec["owner_id"] // the triggering record's owner
+		}
+		created, err := e.records.Create(ctx, snap, target.APIName, values)
+		if err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"object": target.APIName, "id": created["id"]}
+	case metadata.ActionNotify:
+		users, err := e.recipients(ctx, snap, a.To, rec)
+		if err != nil {
+			return out, err
+		}
+		title, body, err := e.render(ctx, snap, obj, a, rec)
+		if err != nil {
+			return out, err
+		}
+		if err := e.notify(ctx, snap, users, title, body, obj.APIName, fmt.Sprint(rec["id"]), "workflow:"+wf.APIName); err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"recipients": users, "title": title}
+	case metadata.ActionEmail:
+		users, err := e.recipients(ctx, snap, a.To, rec)
+		if err != nil {
+			return out, err
+		}
+		title, body, err := e.render(ctx, snap, obj, a, rec)
+		if err != nil {
+			return out, err
+		}
+		addrs, err := e.emails(ctx, snap, users)
+		if err != nil {
+			return out, err
+		}
+		if len(addrs) == 0 {
+			out.Status, out.Detail = StatusSkipped, "no recipient has an email address"
+			return out, nil
+		}
+		res, err := e.queue.Enqueue(ctx, EmailArgs{TenantID: snap.Tenant.ID, To: addrs, Subject: title, Body: body}, &river.InsertOpts{MaxAttempts: 10})
+		if err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"to": addrs, "subject": title, "job_id": res.Job.ID}
+	case metadata.ActionWebhook:
+		payload := map[string]any{"event": "workflow." + wf.APIName, "tenant": snap.Tenant.Key, "object": obj.APIName, "trigger": job.Args.Trigger,
+			"run_job_id": job.ID, "record": rec}
+		res, err := e.queue.Enqueue(ctx, WebhookArgs{TenantID: snap.Tenant.ID, URL: a.URL, Event: "workflow." + wf.APIName, Payload: payload}, &river.InsertOpts{MaxAttempts: 10})
+		if err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"url": a.URL, "job_id": res.Job.ID}
+	case metadata.ActionStartApproval:
+		return out, problem.Unprocessable("not_available", "approval process %q does not exist on %s", a.Process, obj.APIName)
+	case metadata.ActionPlugin:
+		return out, problem.Unprocessable("not_available", "no plugin action named %q is installed", a.Plugin)
+	default:
+		return out, problem.Unprocessable("not_available", "unknown action %q", a.Type)
+	}
+	return out, nil
+}
+
+// values evaluates an action's field expressions on the triggering record
+// and returns them in the API's form, as input to a write on target.
+func (e *Engine) values(ctx context.Context, snap *metadata.Snapshot, obj, target *metadata.Object, exprs map[string]string, rec record.Record) (map[string]any, error) {
+	names := make([]string, 0, len(exprs))
+	for k := range exprs {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	out := make(map[string]any, len(names))
+	for _, name := range names {
+		ex := metadata.Expression{Source: exprs[name], Any: true}
+		if f := target.Field(name); f != nil && target == obj {
+			ex.Field, ex.Any = f, false
+		}
+		p, err := expression.Compile(exprs[name], record.CheckEnv(snap, obj, ex))
+		if err != nil {
+			return nil, err
+		}
+		v, err := e.evaluate(ctx, snap, obj, p, rec)
+		if err != nil {
+			return nil, problem.Unprocessable(problem.CodeInvalidExpression, "the value of %s could not be computed: %v", name, err)
+		}
+		if f := target.Field(name); f != nil {
+			if v, err = expression.Canonical(f, v, location(snap)); err != nil {
+				return nil, problem.Unprocessable(problem.CodeInvalidValue, "the value computed for %s does not fit it: %v", name, err)
+			}
+		}
+		out[name] = expression.JSON(v)
+	}
+	return out, nil
+}
+
+func (e *Engine) evaluate(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, p *expression.Program, rec record.Record) (any, error) {
+	related, err := e.records.Related(ctx, snap, obj, p.Related, rec)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(expression.Vars(&expression.Input{Record: rec, Related: related, Now: e.now()}, p))
+}
+
+// render fills the action's subject and body templates in the tenant's
+// language: each {{expression}} is replaced by its value as text.
+func (e *Engine) render(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, a metadata.Action, rec record.Record) (string, string, error) {
+	fill := func(tmpl string) (string, error) {
+		var b strings.Builder
+		for {
+			start := strings.Index(tmpl, "{{")
+			end := strings.Index(tmpl, "}}")
+			if start < 0 || end < start {
+				b.WriteString(tmpl)
+				return b.String(), nil
+			}
+			b.WriteString(tmpl[:start])
+			src := strings.TrimSpace(tmpl[start+2 : end])
+			p, err := expression.Compile(src, record.CheckEnv(snap, obj, metadata.Expression{Source: src, Any: true}))
+			if err != nil {
+				return "", err
+			}
+			v, err := e.evaluate(ctx, snap, obj, p, rec)
+			if err != nil {
+				v = nil // a part that cannot be computed shows blank
+			}
+			b.WriteString(expression.AsText(v, location(snap)))
+			tmpl = tmpl[end+2:]
+		}
+	}
+	locale := snap.Tenant.Locale
+	title, err := fill(a.Subject.Pick(locale))
+	if err != nil {
+		return "", "", err
+	}
+	body, err := fill(a.Body.Pick(locale))
+	return title, body, err
+}
+
+func location(snap *metadata.Snapshot) *time.Location {
+	if loc, err := time.LoadLocation(snap.Tenant.TimeZone); err == nil && snap.Tenant.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// recipients resolves an action's "to" into user ids of the tenant.
+func (e *Engine) recipients(ctx context.Context, snap *metadata.Snapshot, to []string, rec record.Record) ([]string, error) {
+	var out []string
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && id != "<nil>" && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	conn := e.db.Conn(ctx)
+	for _, r := range to {
+		kind, val, _ := strings.Cut(r, ":")
+		switch kind {
+		case "owner":
+			add(fmt.Sprint(rec["owner_id"]))
+		case "creator":
+			add(fmt.Sprint(rec["created_by"]))
+		case "manager":
+			var ids []string
+			if err := conn.Raw(`SELECT manager_id FROM users WHERE tenant_id = ? AND id = ? AND manager_id IS NOT NULL`, snap.Tenant.ID, fmt.Sprint(rec["owner_id"])).Scan(&ids).Error; err != nil {
+				return nil, fmt.Errorf("manager of %v: %w", rec["owner_id"], err)
+			}
+			add(ids...)
+		case "field":
+			add(fmt.Sprint(rec[val]))
+		case "user":
+			add(val)
+		case "role":
+			var ids []string
+			if err := conn.Raw(`SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id WHERE u.tenant_id = ? AND r.tenant_id = ? AND r.api_name = ? AND u.status = 'active'`,
+				snap.Tenant.ID, snap.Tenant.ID, val).Scan(&ids).Error; err != nil {
+				return nil, fmt.Errorf("users of role %s: %w", val, err)
+			}
+			add(ids...)
+		}
+	}
+	// Only active users of this tenant are told.
+	if len(out) == 0 {
+		return out, nil
+	}
+	var active []string
+	q := fmt.Sprintf(`SELECT id FROM users WHERE tenant_id = ? AND status = 'active' AND id IN (%s) ORDER BY id`, strings.TrimSuffix(strings.Repeat("?, ", len(out)), ", "))
+	args := []any{snap.Tenant.ID}
+	for _, id := range out {
+		if _, err := uuid.Parse(id); err == nil {
+			args = append(args, id)
+		} else {
+			args = append(args, uuid.Nil.String())
+		}
+	}
+	if err := conn.Raw(q, args...).Scan(&active).Error; err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	return active, nil
+}
+
+func (e *Engine) emails(ctx context.Context, snap *metadata.Snapshot, users []string) ([]string, error) {
+	if len(users) == 0 {
+		return nil, nil
+	}
+	var out []string
+	q := fmt.Sprintf(`SELECT email FROM users WHERE tenant_id = ? AND id IN (%s) ORDER BY email`, strings.TrimSuffix(strings.Repeat("?, ", len(users)), ", "))
+	args := []any{snap.Tenant.ID}
+	for _, u := range users {
+		args = append(args, u)
+	}
+	if err := e.db.Conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("emails of recipients: %w", err)
+	}
+	return out, nil
+}

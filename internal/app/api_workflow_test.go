@@ -1,0 +1,219 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tessera-crm/tessera/engine/workflow"
+	"github.com/tessera-crm/tessera/internal/testutil/testserver"
+)
+
+// hookReceiver records the webhooks it receives.
+type hookReceiver struct {
+	mu   sync.Mutex
+	got  []http.Header
+	body [][]byte
+}
+
+func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.got = append(h.got, r.Header.Clone())
+	h.body = append(h.body, b)
+	h.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func waitJobs(t *testing.T, s *testserver.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.App.Jobs.WaitIdle(ctx); err != nil {
+		t.Fatalf("wait for jobs: %v", err)
+	}
+}
+
+func runs(t *testing.T, s *testserver.Server, tok, query string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range s.Do(t, "GET", "/api/v1/workflow-runs?"+query, tok, nil).Expect(t, 200).JSON(t)["data"].([]any) {
+		out = append(out, r.(map[string]any))
+	}
+	return out
+}
+
+func TestWorkflows_RunOnTheQueueAfterTheWrite(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		hooks := &hookReceiver{}
+		receiver := httptest.NewServer(hooks)
+		defer receiver.Close()
+		s.Do(t, "POST", "/api/v1/meta/objects", tok, map[string]any{"api_name": "task", "label": "Task", "fields": []any{
+			map[string]any{"api_name": "due_date", "type": "date", "label": "Due"},
+			map[string]any{"api_name": "deal_id", "type": "lookup", "target": "deal", "label": "Deal"},
+		}}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/validation-rules", tok, map[string]any{"api_name": "cap", "labels": map[string]any{"en": "Cap"},
+			"condition": "discount > 50", "message": map[string]any{"en": "at most 50%"}, "active": true}).Expect(t, 201)
+		// before_save: a deal without a discount gets 5%.
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "default_discount", "labels": map[string]any{"en": "Default discount"},
+			"active": true, "trigger": map[string]any{"type": "before_save"}, "condition": "is_blank(discount)",
+			"actions": []any{map[string]any{"type": "update_fields", "values": map[string]any{"discount": "5"}}}}).Expect(t, 201)
+		// A deal becoming key creates a follow-up task, tells the owner, calls a webhook.
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "key_follow_up", "labels": map[string]any{"en": "Key follow-up"},
+			"active": true, "trigger": map[string]any{"type": "field_changed", "field": "is_key", "to": "true"}, "condition": "amout > 500",
+			"actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "Key"}}}}).Expect(t, 400).JSON(t)
+		if fe := firstError(t, bad); fe["field"] != "condition" || fe["suggestion"] != "amount" {
+			t.Fatalf("workflow condition typo: %v", fe)
+		}
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "key_follow_up", "labels": map[string]any{"en": "Key follow-up"},
+			"active": true, "trigger": map[string]any{"type": "field_changed", "field": "is_key", "to": "true"}, "condition": "amount > 500 && !prior.is_key",
+			"actions": []any{
+				map[string]any{"type": "create_record", "object": "task", "values": map[string]any{"name": `concat("Call about ", name)`, "due_date": "add_days($today, 3)", "deal_id": "id"}},
+				map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "{{name}} is now key", "zh-CN": "{{name}} 已成为重点交易"}, "body": map[string]any{"en": "Amount {{format(amount, \"#,##0.00\")}}"}},
+				map[string]any{"type": "webhook", "url": receiver.URL + "/hook"},
+			}}).Expect(t, 201)
+
+		d := create(t, s, tok, "deal", map[string]any{"name": "Big", "amount": "1200"})
+		if !strings.HasPrefix(str(d["discount"]), "5.0") {
+			t.Fatalf("before_save did not set the discount: %v", d["discount"])
+		}
+		id := str(d["id"])
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"is_key": true}).Expect(t, 200)
+		waitJobs(t, s)
+		// Saving again while key does not change is_key: no second run.
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+id, tok, map[string]any{"amount": "1300"}).Expect(t, 200)
+		waitJobs(t, s)
+
+		tasks := s.Do(t, "GET", "/api/v1/records/task", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(tasks) != 1 || tasks[0].(map[string]any)["name"] != "Call about Big" || tasks[0].(map[string]any)["deal_id"] != id {
+			t.Fatalf("follow-up tasks: %v", tasks)
+		}
+		if tasks[0].(map[string]any)["owner_id"] != d["owner_id"] {
+			t.Fatalf("the task belongs to %v, the deal's owner is %v", tasks[0].(map[string]any)["owner_id"], d["owner_id"])
+		}
+		notes := s.Do(t, "GET", "/api/v1/notifications", tok, nil).Expect(t, 200).JSON(t)
+		list := notes["data"].([]any)
+		if len(list) != 1 || list[0].(map[string]any)["title"] != "Big is now key" || list[0].(map[string]any)["body"] != "Amount 1,200.00" || jsonNum(notes["unread"]) != 1 {
+			t.Fatalf("notifications: %v", notes)
+		}
+		s.Do(t, "POST", "/api/v1/notifications/read", tok, map[string]any{"all": true}).Expect(t, 200)
+		if n := s.Do(t, "GET", "/api/v1/notifications?unread=true", tok, nil).Expect(t, 200).JSON(t); jsonNum(n["unread"]) != 0 {
+			t.Fatalf("after read: %v", n)
+		}
+		hooks.mu.Lock()
+		if len(hooks.got) != 1 {
+			t.Fatalf("webhooks received: %d", len(hooks.got))
+		}
+		secret, err := s.App.Keys.WebhookSecret(context.Background(), tenantIDOf(t, s, tok))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig := hooks.got[0].Get(workflow.HeaderSignature)
+		ts := strings.TrimPrefix(strings.Split(sig, ",")[0], "t=")
+		stamp, _ := time.Parse(time.RFC3339, time.Unix(atoi(ts), 0).UTC().Format(time.RFC3339))
+		if sig != workflow.Sign(secret, stamp, hooks.body[0]) || hooks.got[0].Get(workflow.HeaderDelivery) == "" {
+			t.Fatalf("webhook signature %q does not verify", sig)
+		}
+		var payload map[string]any
+		_ = json.Unmarshal(hooks.body[0], &payload)
+		if payload["event"] != "workflow.key_follow_up" || payload["record"].(map[string]any)["id"] != id {
+			t.Fatalf("webhook payload: %v", payload)
+		}
+		hooks.mu.Unlock()
+		log := runs(t, s, tok, "workflow=key_follow_up")
+		if len(log) != 1 || log[0]["status"] != "succeeded" || !strings.Contains(string(mustJSON(log[0]["actions"])), `"create_record"`) {
+			t.Fatalf("execution log: %v", log)
+		}
+
+		// An action the data refuses fails the whole run: nothing of it stays.
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "too_generous", "labels": map[string]any{"en": "Too generous"},
+			"active": true, "trigger": map[string]any{"type": "after_create"},
+			"actions": []any{
+				map[string]any{"type": "create_record", "object": "task", "values": map[string]any{"name": `"should not stay"`}},
+				map[string]any{"type": "update_fields", "values": map[string]any{"discount": "90"}},
+			}}).Expect(t, 201)
+		create(t, s, tok, "deal", map[string]any{"name": "Small", "amount": "10"})
+		waitJobs(t, s)
+		failed := runs(t, s, tok, "workflow=too_generous")
+		if len(failed) != 1 || failed[0]["status"] != "failed" || !strings.Contains(str(failed[0]["error"]), "at most 50%") {
+			t.Fatalf("failed run: %v", failed)
+		}
+		if n := len(s.Do(t, "GET", "/api/v1/records/task", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)); n != 1 {
+			t.Fatalf("a failed run left %d tasks", n)
+		}
+
+		// A manual workflow runs from a button; one chained into itself stops.
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "bump", "labels": map[string]any{"en": "Bump"},
+			"active": true, "trigger": map[string]any{"type": "manual"},
+			"actions": []any{map[string]any{"type": "update_fields", "values": map[string]any{"amount": "amount + 1"}}}}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "echo", "labels": map[string]any{"en": "Echo"},
+			"active": true, "trigger": map[string]any{"type": "after_update"}, "condition": `is_changed("amount")`,
+			"actions": []any{map[string]any{"type": "update_fields", "values": map[string]any{"amount": "amount + 10"}}}}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/records/deal/"+id+"/workflows/bump", tok, nil).Expect(t, 202)
+		s.Do(t, "POST", "/api/v1/records/deal/"+id+"/workflows/nope", tok, nil).Expect(t, 404)
+		waitJobs(t, s)
+		got := s.Do(t, "GET", "/api/v1/records/deal/"+id, tok, nil).Expect(t, 200).JSON(t)
+		// 1300 + 1 (bump) + 10 (echo, once: its own update does not re-run it)
+		if got["amount"] != "1311.00" {
+			t.Fatalf("after the manual run and its chain: %v", got["amount"])
+		}
+		if r := runs(t, s, tok, "workflow=echo"); len(r) != 1 || jsonNum(r[0]["depth"]) != 2 {
+			t.Fatalf("echo runs: %v", r)
+		}
+	})
+}
+
+func TestWorkflows_DateRelativeRunsWhenDueAndSkipsMovedDates(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "remind_at", "type": "datetime", "label": "Remind at"}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "remind", "labels": map[string]any{"en": "Remind"},
+			"active": true, "trigger": map[string]any{"type": "date_relative", "field": "remind_at", "offset_days": 0},
+			"actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "Reminder: {{name}}"}}}}).Expect(t, 201)
+		soon := time.Now().UTC().Add(2 * time.Second).Format(time.RFC3339)
+		later := time.Now().UTC().Add(4 * time.Second).Format(time.RFC3339)
+		d := create(t, s, tok, "deal", map[string]any{"name": "Renewal", "remind_at": soon})
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+str(d["id"]), tok, map[string]any{"remind_at": later}).Expect(t, 200)
+		deadline := time.Now().Add(40 * time.Second)
+		for {
+			r := runs(t, s, tok, "workflow=remind")
+			if len(r) == 2 {
+				statuses := str(r[0]["status"]) + "," + str(r[1]["status"])
+				if statuses != "succeeded,skipped" {
+					t.Fatalf("date runs: %v", r)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("date runs after 40 s: %v", r)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		notes := s.Do(t, "GET", "/api/v1/notifications", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(notes) != 1 || notes[0].(map[string]any)["title"] != "Reminder: Renewal" {
+			t.Fatalf("reminders: %v", notes)
+		}
+	})
+}
+
+func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
+
+func atoi(s string) int64 {
+	var n int64
+	for _, c := range s {
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+func tenantIDOf(t *testing.T, s *testserver.Server, tok string) string {
+	t.Helper()
+	return str(s.Do(t, "GET", "/api/v1/tenant", tok, nil).Expect(t, 200).JSON(t)["id"])
+}
