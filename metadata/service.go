@@ -35,6 +35,9 @@ type Service struct {
 	Expressions ExpressionChecker
 	// FillRollup, when set, fills a new or changed roll-up field.
 	FillRollup RollupFiller
+	// Sync, when set, brings state derived from the metadata (workflow
+	// schedules) in step with each change, in the change's transaction.
+	Sync func(ctx context.Context, next *Snapshot) error
 }
 
 // Change is one part of a metadata change. For an object, Before is nil
@@ -169,6 +172,11 @@ func (s *Service) apply(ctx context.Context, tenantID string, fn func(cs *change
 				if err := s.FillRollup(ctx, next, o, o.Field(field)); err != nil {
 					return err
 				}
+			}
+		}
+		if s.Sync != nil {
+			if err := s.Sync(ctx, next); err != nil {
+				return err
 			}
 		}
 		if s.Audit != nil {

@@ -87,6 +87,7 @@ func New(db *database.DB, opts Options) (*Engine, error) {
 		jobs.Register(opts.Queue, &runWorker{e: e}),
 		jobs.Register(opts.Queue, &webhookWorker{e: e}),
 		jobs.Register(opts.Queue, &emailWorker{e: e}),
+		e.registerSchedules(),
 	} {
 		if err != nil {
 			return nil, err

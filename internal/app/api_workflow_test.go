@@ -217,3 +217,51 @@ func tenantIDOf(t *testing.T, s *testserver.Server, tok string) string {
 	t.Helper()
 	return str(s.Do(t, "GET", "/api/v1/tenant", tok, nil).Expect(t, 200).JSON(t)["id"])
 }
+
+func TestWorkflows_ScheduleFiresOnTheRecordsItsFilterSelects(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "weekly", "labels": map[string]any{"en": "Weekly"},
+			"active": true, "trigger": map[string]any{"type": "schedule", "cron": "every day"}, "actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "x"}}}}).
+			Expect(t, 400)
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "weekly", "labels": map[string]any{"en": "Weekly"},
+			"active": true, "trigger": map[string]any{"type": "schedule", "cron": "0 9 * * 1", "filter": "amount > 100"}, "condition": "!is_key",
+			"actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "Review {{name}}"}}}}).Expect(t, 201)
+		create(t, s, tok, "deal", map[string]any{"name": "Big", "amount": "500"})
+		create(t, s, tok, "deal", map[string]any{"name": "Key", "amount": "500", "is_key": true})
+		create(t, s, tok, "deal", map[string]any{"name": "Small", "amount": "5"})
+		// The schedule's next firing is next Monday 09:00 in Shanghai; make
+		// it due now, as the clock would, and let the minute tick find it.
+		var next time.Time
+		if err := s.App.DB.Gorm.Raw(`SELECT next_run_at FROM workflow_schedules`).Scan(&next).Error; err != nil || next.IsZero() {
+			t.Fatalf("schedule row: %v %v", next, err)
+		}
+		if wd := next.In(time.FixedZone("CST", 8*3600)); wd.Weekday() != time.Monday || wd.Hour() != 9 {
+			t.Fatalf("next firing %v is not Monday 09:00 in the tenant's zone", wd)
+		}
+		if err := s.App.DB.Gorm.Exec(`UPDATE workflow_schedules SET next_run_at = ?`, time.Now().UTC().Add(-time.Minute)).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.App.Jobs.Enqueue(context.Background(), workflow.TickArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitJobs(t, s)
+		got := runs(t, s, tok, "workflow=weekly")
+		statuses := map[string]int{}
+		for _, r := range got {
+			statuses[str(r["status"])]++
+		}
+		if statuses["succeeded"] != 1 || statuses["skipped"] != 1 || len(got) != 2 {
+			t.Fatalf("scheduled runs: %v", got)
+		}
+		notes := s.Do(t, "GET", "/api/v1/notifications", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(notes) != 1 || notes[0].(map[string]any)["title"] != "Review Big" {
+			t.Fatalf("notifications: %v", notes)
+		}
+		var again time.Time
+		_ = s.App.DB.Gorm.Raw(`SELECT next_run_at FROM workflow_schedules`).Scan(&again).Error
+		if !again.After(time.Now()) {
+			t.Fatalf("the schedule did not move on: %v", again)
+		}
+	})
+}

@@ -175,6 +175,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records.Automation = a.Workflows
+	a.Meta.Sync = a.Workflows.SyncSchedules
 	a.wireIdentity()
 	a.Router = a.routes()
 	return a, nil
