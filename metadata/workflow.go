@@ -69,6 +69,9 @@ type Trigger struct {
 	To string `json:"to,omitempty"`
 	// OffsetDays, for date_relative: negative runs before the date.
 	OffsetDays int `json:"offset_days,omitempty"`
+	// OffsetMinutes moves a datetime further (a reminder 30 minutes
+	// before a task is due: -30).
+	OffsetMinutes int `json:"offset_minutes,omitempty"`
 	// Hour of the day (0-23, tenant time zone) date-relative runs happen.
 	Hour int `json:"hour,omitempty"`
 	// Cron, for schedule: minute hour day month weekday, in the tenant's
@@ -205,6 +208,9 @@ func checkWorkflow(o *Object, s *Snapshot, w *Workflow) []problem.FieldError {
 		}
 		if t.Hour < 0 || t.Hour > 23 {
 			add("trigger.hour", problem.CodeOutOfRange, "hour must be 0 to 23")
+		}
+		if t.OffsetMinutes < -10080 || t.OffsetMinutes > 10080 {
+			add("trigger.offset_minutes", problem.CodeOutOfRange, "offset_minutes must be within a week")
 		}
 	case TriggerSchedule:
 		if _, err := CronParser.Parse(t.Cron); err != nil || t.Cron == "" {

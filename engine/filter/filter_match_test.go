@@ -47,6 +47,10 @@ var matchCases = []struct {
 	{`close_date >= "2025-01-31"`, []string{"o1", "o2", "o5"}},
 	{`close_date < date("2025-01-31")`, []string{"o4"}},
 	{`close_date == today()`, []string{"o2"}}, // today is 2025-03-11 in Asia/Shanghai
+	{`close_date == days_from_now(1)`, []string{"o5"}},
+	{`close_date < days_ago(40)`, []string{"o4"}},        // before 2025-01-30
+	{`close_date <= days_ago(39)`, []string{"o1", "o4"}}, // up to 2025-01-31
+	{`closed_at < days_ago(0)`, []string{"o1", "o4"}},
 	{`close_date < now()`, []string{"o1", "o4"}},
 	{`closed_at >= datetime("2025-03-10T16:30:00Z")`, []string{"o2", "o5"}},
 	{`closed_at > "2025-01-31T09:00:00+01:00"`, []string{"o2", "o5"}},

@@ -35,7 +35,7 @@ func isLiteral(n ast.Node) bool {
 		return (n.Operator == "-" || n.Operator == "+") && isNumber(n.Node)
 	}
 	name, _, ok := function(n)
-	return ok && (name == "date" || name == "datetime" || name == "today" || name == "now")
+	return ok && (name == "date" || name == "datetime" || name == "today" || name == "now" || name == "days_ago" || name == "days_from_now")
 }
 
 func isNumber(n ast.Node) bool {
@@ -147,6 +147,23 @@ func (t *translator) constructor(n ast.Node) (literal, error) {
 			return literal{node: n, value: civilDate(t.now().In(t.location()).Format(metadata.DateLayout))}, nil
 		}
 		return literal{node: n, value: t.now().UTC().Truncate(time.Microsecond)}, nil
+	case "days_ago", "days_from_now":
+		// Relative days, for lists such as "not contacted for 30 days":
+		// last_activity_at < days_ago(30).
+		var days int64 = -1
+		if len(args) == 1 {
+			if lit, ok := args[0].(*ast.IntegerNode); ok && lit.Value >= 0 && lit.Value <= 36500 {
+				days = int64(lit.Value)
+			}
+		}
+		if days < 0 {
+			return literal{}, t.failAt(n, "%s() takes a whole number of days from 0 to 36500, e.g. %s(30)", name, name)
+		}
+		if name == "days_ago" {
+			days = -days
+		}
+		day := t.now().In(t.location()).AddDate(0, 0, int(days))
+		return literal{node: n, value: civilDate(day.Format(metadata.DateLayout))}, nil
 	}
 	example := map[string]string{"date": `date("2025-01-31")`, "datetime": `datetime("2025-01-31T08:00:00Z")`}[name]
 	if len(args) != 1 {

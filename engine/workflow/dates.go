@@ -26,10 +26,10 @@ func dueOf(snap *metadata.Snapshot, w *metadata.Workflow, rec map[string]any) (t
 			return time.Date(d.Year(), d.Month(), d.Day()+w.Trigger.OffsetDays, w.Trigger.Hour, 0, 0, 0, loc).UTC(), true
 		}
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-			return t.AddDate(0, 0, w.Trigger.OffsetDays).UTC(), true
+			return shiftInstant(t, w), true
 		}
 	case time.Time:
-		return v.AddDate(0, 0, w.Trigger.OffsetDays).UTC(), true
+		return shiftInstant(v, w), true
 	}
 	return time.Time{}, false
 }
@@ -54,4 +54,8 @@ func (e *Engine) scheduleDate(ctx context.Context, ev record.Event, w *metadata.
 		return fmt.Errorf("schedule workflow %s: %w", w.APIName, err)
 	}
 	return nil
+}
+
+func shiftInstant(t time.Time, w *metadata.Workflow) time.Time {
+	return t.AddDate(0, 0, w.Trigger.OffsetDays).Add(time.Duration(w.Trigger.OffsetMinutes) * time.Minute).UTC()
 }

@@ -455,7 +455,9 @@ func TestRecords_CascadesAreSetBased(t *testing.T) {
 			t.Fatal("the delete did not cascade to every contact and activity")
 		}
 		s.Do(t, "POST", path+"/restore", tok, nil).Expect(t, 200)
-		if n := len(sql.reset()); n > 15 {
+		// Restoring the activities also refreshes the account's roll-up of
+		// them (last_activity_at): a few statements more, still not per child.
+		if n := len(sql.reset()); n > 20 {
 			t.Fatalf("restore ran %d statements", n)
 		}
 		if total("contact", "false") != "25" || total("activity", "false") != "25" {

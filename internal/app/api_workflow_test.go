@@ -265,3 +265,59 @@ func TestWorkflows_ScheduleFiresOnTheRecordsItsFilterSelects(t *testing.T) {
 		}
 	})
 }
+
+// TestTemplate_RemindersAreWorkflows checks the sales template's reminders:
+// a completed activity moves the account's last activity, the weekly
+// "not contacted" schedule exists, an opportunity schedules its
+// close-date reminder for 09:00 the day after, an activity its due
+// reminder 30 minutes before.
+func TestTemplate_RemindersAreWorkflows(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := s.NewTenant(t, "acme", "sales")
+		acct := create(t, s, tok, "account", map[string]any{"name": "Acme"})
+		create(t, s, tok, "activity", map[string]any{"name": "Visit", "type": "visit", "due_at": "2026-11-02T02:00:00Z", "done": true, "account_id": acct["id"]})
+		create(t, s, tok, "activity", map[string]any{"name": "Open call", "type": "call", "due_at": "2099-01-01T02:00:00Z", "account_id": acct["id"]})
+		got := s.Do(t, "GET", "/api/v1/records/account/"+str(acct["id"]), tok, nil).Expect(t, 200).JSON(t)
+		if !strings.HasPrefix(str(got["last_activity_at"]), "2026-11-02T02:00:00") {
+			t.Fatalf("last activity: %v", got["last_activity_at"])
+		}
+		var schedules int64
+		if err := s.App.DB.Gorm.Raw(`SELECT COUNT(*) FROM workflow_schedules WHERE workflow = 'not_contacted_reminder'`).Scan(&schedules).Error; err != nil || schedules != 1 {
+			t.Fatalf("not-contacted schedule rows: %d %v", schedules, err)
+		}
+		create(t, s, tok, "opportunity", map[string]any{"name": "Deal", "account_id": acct["id"], "close_date": "2099-03-01", "stage": "proposal", "amount": "100"})
+		due := scheduledRuns(t, s, "close_date_passed")
+		// 09:00 on 2 March in Shanghai is 01:00 UTC.
+		if len(due) != 1 || !due[0].Equal(time.Date(2099, 3, 2, 1, 0, 0, 0, time.UTC)) {
+			t.Fatalf("close-date reminder scheduled for %v", due)
+		}
+		if due := scheduledRuns(t, s, "due_reminder"); len(due) != 1 || !due[0].Equal(time.Date(2099, 1, 1, 1, 30, 0, 0, time.UTC)) {
+			t.Fatalf("due reminder scheduled for %v", due)
+		}
+	})
+}
+
+// scheduledRuns lists the due times of the queued runs of a workflow.
+func scheduledRuns(t *testing.T, s *testserver.Server, workflowName string) []time.Time {
+	t.Helper()
+	// River keeps args as jsonb on both dialects.
+	q := `SELECT json(args) FROM river_job WHERE kind = 'workflow_run'`
+	if s.App.DB.Dialect.Name() == "postgres" {
+		q = `SELECT CAST(args AS text) FROM tessera.river_job WHERE kind = 'workflow_run'`
+	}
+	var args []string
+	if err := s.App.DB.Gorm.Raw(q).Scan(&args).Error; err != nil {
+		t.Fatal(err)
+	}
+	var out []time.Time
+	for _, a := range args {
+		var run workflow.RunArgs
+		if err := json.Unmarshal([]byte(a), &run); err != nil {
+			t.Fatal(err)
+		}
+		if run.Workflow == workflowName && run.Due != nil {
+			out = append(out, run.Due.UTC())
+		}
+	}
+	return out
+}

@@ -17,8 +17,8 @@ func TestSales_Parses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tpl.Key != "sales" || tpl.Version != 2 {
-		t.Fatalf("key, version = %q, %d; want sales, 2", tpl.Key, tpl.Version)
+	if tpl.Key != "sales" || tpl.Version != 3 {
+		t.Fatalf("key, version = %q, %d; want sales, 3", tpl.Key, tpl.Version)
 	}
 	if tpl.Access == nil || len(tpl.Access.Roles) != 5 || len(tpl.Access.PermissionSets) != 3 || tpl.Access.AdminRole != "ceo" {
 		t.Fatalf("access = %+v; want 5 roles, 3 permission sets and the ceo admin role", tpl.Access)
