@@ -116,6 +116,7 @@ before(async () => {
       ...process.env,
       ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: join(tmp, 'e2e.db'),
+      TESSERA_MASTER_KEY_FILE: join(tmp, 'master.key'), // not data/ in the working directory
       TESSERA_DEMO_PASSWORD: PASSWORD,
       TESSERA_LOG_LEVEL: 'warn',
     },
@@ -423,6 +424,7 @@ test('phone width: the list turns into cards', async () => {
 
 ;(await import('./admin.mjs')).adminScenarios({ page: () => page, base: () => base, api, shot, toast })
 ;(await import('./access.mjs')).accessScenarios({ page: () => page, base: () => base, api, shot, toast, password: PASSWORD })
+;(await import('./expressions.mjs')).expressionScenarios({ page: () => page, base: () => base, api, shot, toast })
 
 test('user menu: own API keys outside Setup', async () => {
   await page.goto(`${base}`)

@@ -60,6 +60,14 @@ import type {
   ObjectPatch,
   UserPatch,
 } from './types'
+import type {
+  ExprCheckInput,
+  ExprCheckResult,
+  ExprEvaluateInput,
+  ExprEvaluateResult,
+  ExprVocabulary,
+  ValidationRule,
+} from './types'
 
 export const API_BASE = '/api/v1'
 export const CSRF_COOKIE = 'tessera_csrf'
@@ -529,6 +537,15 @@ export const api = {
     async deleteListView(object: string, name: string): Promise<void> {
       await request<void>('DELETE', `/meta/objects/${enc(object)}/list-views/${enc(name)}`)
     },
+    async createValidationRule(object: string, rule: ValidationRule): Promise<void> {
+      await request<unknown>('POST', `/meta/objects/${enc(object)}/validation-rules`, { body: rule })
+    },
+    async replaceValidationRule(object: string, name: string, rule: ValidationRule): Promise<void> {
+      await request<unknown>('PUT', `/meta/objects/${enc(object)}/validation-rules/${enc(name)}`, { body: rule })
+    },
+    async deleteValidationRule(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/validation-rules/${enc(name)}`)
+    },
     async users(): Promise<AdminUser[]> {
       return (await request<{ data: AdminUser[] }>('GET', '/users')).data.data
     },
@@ -541,6 +558,24 @@ export const api = {
     /** Without a password the server generates one and returns it (once). */
     async resetPassword(id: string, password?: string): Promise<{ password?: string }> {
       return (await request<{ password?: string }>('POST', `/users/${enc(id)}/reset-password`, { body: password ? { password } : {} })).data
+    },
+  },
+
+  /** The expression language of formulas, defaults and rules (capability manage_metadata). */
+  expressions: {
+    /** What an expression on the object may name; `prior` adds prior.* (rules that run on save). */
+    async vocabulary(object: string, prior: boolean, signal?: AbortSignal): Promise<ExprVocabulary> {
+      const path = `/meta/objects/${enc(object)}/expressions/vocabulary`
+      return (await request<ExprVocabulary>('GET', path, { query: { prior: prior ? 'true' : 'false' }, signal })).data
+    },
+    /** Compiles without saving: valid with its result type, or the problems (byte offsets). */
+    async check(object: string, input: ExprCheckInput, signal?: AbortSignal): Promise<ExprCheckResult> {
+      return (await request<ExprCheckResult>('POST', `/meta/objects/${enc(object)}/expressions/check`, { body: input, signal })).data
+    },
+    /** Evaluates against one record the caller can read (404 otherwise). */
+    async evaluate(object: string, input: ExprEvaluateInput, signal?: AbortSignal): Promise<ExprEvaluateResult> {
+      return (await request<ExprEvaluateResult>('POST', `/meta/objects/${enc(object)}/expressions/evaluate`, { body: input, signal }))
+        .data
     },
   },
 

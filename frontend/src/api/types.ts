@@ -61,6 +61,12 @@ export interface FieldMeta {
   pattern?: string
   track_history?: boolean
   encrypted?: boolean
+  /** A formula field is computed by the server and never written (docs/expressions.md). */
+  formula?: string
+  /** Computed on save and kept (filterable, sortable); otherwise recomputed on every read. */
+  formula_stored?: boolean
+  /** Computes the value of an absent field when a record is created. */
+  default_formula?: string
 }
 
 export interface PipelineMeta {
@@ -127,6 +133,7 @@ export interface ObjectMeta {
   layouts?: LayoutMeta[] | null
   list_views?: ListViewMeta[] | null
   sharing?: SharingSettings | null
+  validation_rules?: ValidationRule[] | null
 }
 
 export interface UserSummary {
@@ -274,7 +281,12 @@ export interface ProblemFieldError {
   field: string
   code: string
   message: string
+  /** invalid_expression: UTF-8 byte offsets into the expression, and a fix. */
   position?: number
+  end?: number
+  suggestion?: string
+  /** validation_rule: the api name of the rule that refused the save. */
+  rule?: string
   /** not_convertible: ids of the records whose values block a type change. */
   rows?: string[]
 }
@@ -342,6 +354,9 @@ export interface FieldInput {
   pattern?: string
   track_history?: boolean
   encrypted?: boolean
+  formula?: string
+  formula_stored?: boolean
+  default_formula?: string
 }
 
 /** PATCH /meta/objects/{object}/fields/{field}: a JSON merge patch (null removes). */
@@ -613,4 +628,84 @@ export interface AuditQuery {
   q?: string
   limit?: number
   cursor?: string | null
+}
+
+// ---------------------------------------------------------------- expressions (docs/expressions.md)
+
+/** The types of the expression language. */
+export type ExprType = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'list' | 'any'
+
+/** A name an expression may read: a field, a lookup path, prior.<field>, $user.<attribute>, $today. */
+export interface ExprName {
+  name: string
+  type: ExprType
+  labels?: Labels
+  /** A picklist's option api names. */
+  options?: string[]
+}
+
+export interface ExprFunction {
+  name: string
+  category: string
+  signature: string
+  doc?: Labels
+  example?: string
+}
+
+/** GET /meta/objects/{object}/expressions/vocabulary. */
+export interface ExprVocabulary {
+  names: ExprName[]
+  functions: ExprFunction[]
+  keywords: string[]
+}
+
+/** One problem of an expression; position and end are UTF-8 byte offsets. */
+export interface ExprProblem {
+  message: string
+  position?: number
+  end?: number
+  suggestion?: string
+}
+
+/** POST /meta/objects/{object}/expressions/check. */
+export interface ExprCheckInput {
+  expression: string
+  prior: boolean
+  result_type: ExprType
+}
+
+export interface ExprCheckResult {
+  valid: boolean
+  result_type?: ExprType
+  fields?: string[]
+  related?: Record<string, string[]>
+  errors?: ExprProblem[]
+}
+
+/** POST /meta/objects/{object}/expressions/evaluate. */
+export interface ExprEvaluateInput {
+  expression: string
+  record_id: string
+  prior: boolean
+}
+
+/** valid with `error`: the expression compiled but failed on this record (division by zero). */
+export interface ExprEvaluateResult {
+  valid: boolean
+  value?: unknown
+  result_type?: ExprType
+  error?: string
+  errors?: ExprProblem[]
+}
+
+/** A validation rule: its condition is the error condition (true refuses the save). */
+export interface ValidationRule {
+  api_name: string
+  labels: Labels
+  description?: string
+  condition: string
+  message: Labels
+  /** The field the message attaches to on forms ("" or absent: the form). */
+  field?: string
+  active: boolean
 }

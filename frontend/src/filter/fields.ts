@@ -1,7 +1,7 @@
 // What the filter builder offers for an object: its fields, the system
 // fields, and the picklists of lookup targets (one hop: account_id.tier).
 import type { FieldMeta, ObjectMeta } from '@/api/types'
-import { activeFields } from '@/metadata/objects'
+import { activeFields, isVirtualFormula } from '@/metadata/objects'
 import { fieldSpec } from '@/fields/registry'
 import type { Condition, Literal, Operator } from './model'
 import { LIST_OPERATORS, VALUELESS } from './model'
@@ -19,7 +19,10 @@ export function filterableFields(
   objectOf: (name: string) => ObjectMeta | undefined,
   systemField: (name: string) => FieldMeta | undefined,
 ): FilterableField[] {
-  const out: FilterableField[] = activeFields(obj).map((f) => ({ key: f.api_name, field: f }))
+  // Formulas recomputed on read have no column to filter on.
+  const out: FilterableField[] = activeFields(obj)
+    .filter((f) => !isVirtualFormula(f))
+    .map((f) => ({ key: f.api_name, field: f }))
   for (const name of ['owner_id', 'created_at', 'updated_at']) {
     const f = systemField(name)
     if (f) out.push({ key: name, field: f })
@@ -27,7 +30,7 @@ export function filterableFields(
   for (const lookup of activeFields(obj).filter((f) => f.type === 'lookup' && f.target)) {
     const target = objectOf(lookup.target!)
     if (!target) continue
-    for (const f of activeFields(target).filter((x) => x.type === 'picklist' || x.type === 'boolean')) {
+    for (const f of activeFields(target).filter((x) => (x.type === 'picklist' || x.type === 'boolean') && !isVirtualFormula(x))) {
       out.push({ key: `${lookup.api_name}.${f.api_name}`, field: f, via: lookup })
     }
   }

@@ -62,9 +62,9 @@ export function isClosedStage(stage: OptionMeta | undefined): boolean {
   return stage?.forecast_category === 'closed_won' || stage?.forecast_category === 'closed_lost'
 }
 
-/** The first currency field (kanban totals sum it). */
+/** The first currency field with a column (kanban totals sum it on the server). */
 export function amountField(obj: ObjectMeta): FieldMeta | undefined {
-  return activeFields(obj).find((f) => f.type === 'currency')
+  return activeFields(obj).find((f) => f.type === 'currency' && !isVirtualFormula(f))
 }
 
 /** The first date field other than system dates (kanban cards show it). */
@@ -122,7 +122,7 @@ export function defaultLayout(obj: ObjectMeta, all: ObjectMeta[]): LayoutMeta {
   const long = fields.filter((f) => f.type === 'long_text')
   const short = fields.filter((f) => f.type !== 'long_text')
   const sections: LayoutMeta['sections'] = [
-    { labels: {}, columns: 2, fields: short.map((f) => ({ field: f.api_name, read_only: f.type === 'auto_number' })) },
+    { labels: {}, columns: 2, fields: short.map((f) => ({ field: f.api_name, read_only: isComputed(f) })) },
   ]
   if (long.length) sections.push({ labels: {}, columns: 1, fields: long.map((f) => ({ field: f.api_name })) })
   return { api_name: '__derived', labels: {}, default: true, sections, related_lists: derivedRelatedLists(obj, all) }
@@ -143,7 +143,22 @@ export function writeSort(keys: { field: string; desc: boolean }[]): string {
 
 export const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'deleted_at']
 
-/** Which field types can sort on the server. */
+/** A formula field: computed by the server, shown as a value, never written by forms. */
+export function isFormulaField(field: FieldMeta | undefined | null): boolean {
+  return !!field?.formula
+}
+
+/** A formula recomputed on every read: there is no column, so the server can neither filter nor sort by it. */
+export function isVirtualFormula(field: FieldMeta | undefined | null): boolean {
+  return !!field?.formula && !field.formula_stored
+}
+
+/** Filled in by the server (auto numbers, formulas): forms show the value and never send it. */
+export function isComputed(field: FieldMeta | undefined | null): boolean {
+  return !!field && (field.type === 'auto_number' || !!field.formula)
+}
+
+/** Which fields the server can sort by. */
 export function isSortable(field: FieldMeta | undefined): boolean {
-  return !!field && field.type !== 'long_text' && field.type !== 'multi_picklist'
+  return !!field && field.type !== 'long_text' && field.type !== 'multi_picklist' && !isVirtualFormula(field)
 }

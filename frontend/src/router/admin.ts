@@ -47,6 +47,12 @@ export const adminRoutes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/ObjectListViewsView.vue'),
             props: true,
           },
+          {
+            path: 'validation-rules',
+            name: 'admin-object-validation-rules',
+            component: () => import('@/views/admin/ObjectValidationRulesView.vue'),
+            props: true,
+          },
         ],
       },
       {

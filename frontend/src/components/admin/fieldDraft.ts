@@ -3,6 +3,7 @@
 // PATCH .../fields/{field}, plus what each type allows (mirroring the
 // server's rules in metadata/field_*.go).
 import type { FieldInput, FieldMeta, FieldPatch, FieldType, ForecastCategory, Labels, OnDelete, OptionMeta } from '@/api/types'
+import { defaultResultType, formulaResultType } from '@/expression/resultType'
 import { apiNameProblem, OPTION_NAME, type ApiNameProblem } from './apiName'
 import { localKey } from './reorder'
 
@@ -71,6 +72,15 @@ export function canBeRequired(t: FieldType): boolean {
 
 export function canHaveDefault(t: FieldType): boolean {
   return t !== 'auto_number' && t !== 'lookup'
+}
+
+/** Formulas give text, numbers, true/false, dates, instants or lists; long texts, lookups and auto numbers are never computed. */
+export function canBeFormula(t: FieldType): boolean {
+  return formulaResultType(t) !== null
+}
+
+export function canHaveDefaultFormula(t: FieldType): boolean {
+  return canHaveDefault(t) && defaultResultType(t) !== null
 }
 
 /**
@@ -165,6 +175,11 @@ export interface FieldDraft {
   target: string
   on_delete: OnDelete
   pattern: string
+  /** The field is computed by `formula` (the text is kept while the switch is off, until saved). */
+  formulaOn: boolean
+  formula: string
+  formula_stored: boolean
+  default_formula: string
 }
 
 export const OPTION_COLORS = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#64748b', '#ea580c', '#65a30d']
@@ -221,6 +236,10 @@ export function blankDraft(type: FieldType = 'text'): FieldDraft {
     target: '',
     on_delete: 'set_null',
     pattern: type === 'auto_number' ? 'NO-{00000}' : '',
+    formulaOn: false,
+    formula: '',
+    formula_stored: false,
+    default_formula: '',
   }
 }
 
@@ -254,6 +273,10 @@ export function draftFromField(f: FieldMeta): FieldDraft {
     target: f.target ?? '',
     on_delete: f.on_delete ?? 'set_null',
     pattern: f.pattern ?? '',
+    formulaOn: !!f.formula,
+    formula: f.formula ?? '',
+    formula_stored: !!f.formula_stored,
+    default_formula: f.default_formula ?? '',
   }
 }
 
@@ -306,12 +329,26 @@ function isEmptyDefault(v: unknown): boolean {
   return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
 }
 
+/** Whether the draft describes a computed field. */
+export function isFormulaDraft(d: FieldDraft): boolean {
+  return d.formulaOn && canBeFormula(d.type)
+}
+
 /** The body of POST /meta/objects/{object}/fields. */
 export function toFieldInput(d: FieldDraft): FieldInput {
   const out: FieldInput = { api_name: d.api_name.trim(), type: d.type, labels: labelsOf(d.labels), ...typeSettings(d) }
   if (d.description.trim()) out.description = d.description.trim()
   const help = labelsOf(d.help_text)
   if (Object.keys(help).length) out.help_text = help
+  if (isFormulaDraft(d)) {
+    // A computed field is never required, unique, encrypted, tracked or defaulted (metadata/rules.go).
+    out.formula = d.formula.trim()
+    if (d.formula_stored) out.formula_stored = true
+    // only a stored value has a column to index
+    if (d.formula_stored && d.indexed && canBeIndexed(d.type)) out.indexed = true
+    return out
+  }
+  if (d.default_formula.trim() && canHaveDefaultFormula(d.type)) out.default_formula = d.default_formula.trim()
   if (d.required && canBeRequired(d.type)) out.required = true
   if (d.unique && canBeUnique(d.type)) out.unique = true
   if (d.indexed && canBeIndexed(d.type)) out.indexed = true
@@ -320,6 +357,9 @@ export function toFieldInput(d: FieldDraft): FieldInput {
   if (canHaveDefault(d.type) && !isEmptyDefault(d.default)) out.default = d.default
   return out
 }
+
+/** Settings that are false rather than absent when cleared. */
+const FLAGS = new Set<keyof FieldInput>(['required', 'unique', 'indexed', 'track_history', 'encrypted', 'formula_stored'])
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
@@ -344,7 +384,7 @@ export function toFieldPatch(original: FieldMeta, d: FieldDraft): FieldPatch {
       patch.labels = { en: d.labels.en.trim(), 'zh-CN': d.labels['zh-CN'].trim() }
     } else if (after[k] === undefined) {
       // Flags are false rather than absent; everything else is removed.
-      patch[k] = k === 'required' || k === 'unique' || k === 'indexed' || k === 'track_history' || k === 'encrypted' ? false : null
+      patch[k] = FLAGS.has(k) ? false : null
     } else {
       patch[k] = after[k]
     }
@@ -457,5 +497,6 @@ export function checkDraft(d: FieldDraft, ctx: DraftContext): DraftProblem[] {
     const p = patternProblem(d.pattern.trim())
     if (p) out.push(p)
   }
+  if (isFormulaDraft(d) && !d.formula.trim()) out.push({ field: 'formula', key: 'formulaRequired' })
   return out
 }

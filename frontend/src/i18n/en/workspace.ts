@@ -184,6 +184,8 @@ export default {
     invalidInteger: 'Enter a whole number',
     help: 'Help',
     saveAndNew: 'Save & new',
+    notSaved: 'The record was not saved:',
+    computedOnSave: 'Calculated when saved',
     errorsAbove: 'Please correct the highlighted fields.',
     created: '{object} “{name}” created',
     saved: 'Changes saved',

@@ -186,6 +186,8 @@ const workspace: typeof en = {
     invalidInteger: '请输入整数',
     help: '说明',
     saveAndNew: '保存并新建',
+    notSaved: '记录未保存：',
+    computedOnSave: '保存时计算',
     errorsAbove: '请修正标出的字段。',
     created: '已创建{object}“{name}”',
     saved: '修改已保存',

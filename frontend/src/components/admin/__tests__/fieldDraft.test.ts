@@ -213,3 +213,55 @@ describe('auto-number patterns', () => {
     expect(renderPattern('{YY}{MM}{DD}-{000}', d, 42)).toBe('250307-042')
   })
 })
+
+describe('formula fields', () => {
+  const weighted: FieldMeta = {
+    api_name: 'weighted',
+    type: 'currency',
+    labels: { en: 'Weighted amount' },
+    active: true,
+    formula: 'amount * probability(stage) / 100',
+  }
+
+  it('read the formula, its storage and the default formula', () => {
+    const d = draftFromField({ ...weighted, formula_stored: true })
+    expect(d).toMatchObject({ formulaOn: true, formula: 'amount * probability(stage) / 100', formula_stored: true, default_formula: '' })
+    expect(draftFromField({ ...picklist, default_formula: 'if(amount > 0, "high", "low")' })).toMatchObject({ formulaOn: false, default_formula: 'if(amount > 0, "high", "low")' })
+  })
+
+  it('send a formula without the rules a computed field cannot have', () => {
+    const d = { ...blankDraft('currency'), api_name: 'weighted', labels: { en: 'Weighted', 'zh-CN': '' } }
+    Object.assign(d, { formulaOn: true, formula: ' amount * 0.5 ', required: true, unique: true, default: '5.00', default_formula: '1', track_history: true, indexed: true })
+    expect(toFieldInput(d)).toEqual({ api_name: 'weighted', type: 'currency', labels: { en: 'Weighted' }, formula: 'amount * 0.5' })
+    d.formula_stored = true
+    expect(toFieldInput(d)).toMatchObject({ formula: 'amount * 0.5', formula_stored: true, indexed: true })
+  })
+
+  it('send a default formula on ordinary fields only', () => {
+    const d = { ...blankDraft('date'), api_name: 'follow_up', labels: { en: 'Follow up', 'zh-CN': '' }, default_formula: 'add_days($today, 30)' }
+    expect(toFieldInput(d).default_formula).toBe('add_days($today, 30)')
+    expect(toFieldInput({ ...d, type: 'lookup', target: 'account' }).default_formula).toBeUndefined()
+  })
+
+  it('patch the formula off with null and the storage off with false', () => {
+    const d = draftFromField({ ...weighted, formula_stored: true })
+    d.formulaOn = false
+    expect(toFieldPatch({ ...weighted, formula_stored: true }, d)).toEqual({ formula: null, formula_stored: false })
+    const e = draftFromField(weighted)
+    e.formula = 'amount / 2'
+    expect(toFieldPatch(weighted, e)).toEqual({ formula: 'amount / 2' })
+  })
+
+  it('turning a formula on clears the rules of an existing field', () => {
+    const amount: FieldMeta = { api_name: 'net', type: 'number', labels: { en: 'Net' }, required: true, default: '0' }
+    const d = draftFromField(amount)
+    Object.assign(d, { formulaOn: true, formula: 'amount - discount' })
+    expect(toFieldPatch(amount, d)).toEqual({ formula: 'amount - discount', required: false, default: null })
+  })
+
+  it('ask for the formula when it is on, and only on types that can be formulas', () => {
+    const d = { ...blankDraft('number'), api_name: 'x', labels: { en: 'X', 'zh-CN': '' }, formulaOn: true }
+    expect(checkDraft(d, { taken: [], isNew: true })).toEqual([{ field: 'formula', key: 'formulaRequired' }])
+    expect(checkDraft({ ...d, type: 'long_text' }, { taken: [], isNew: true })).toEqual([])
+  })
+})

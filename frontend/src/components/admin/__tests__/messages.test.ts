@@ -8,7 +8,7 @@ function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v as object, `${prefix}${k}.`)))
 }
 
-const PARAMS = { n: 3, name: 'X', custom: 1, max: 48, char: '-', pos: 2, token: '{X}', type: 'T', code: 'CNY', first: 'A-1', second: 'A-2', from: 'a', to: 'b', object: 'O', field: 'f', id: 'id', role: 'r', detail: 'd' }
+const PARAMS = { suggestion: 'amount', fields: 'a, b', error: 'e', n: 3, name: 'X', custom: 1, max: 48, char: '-', pos: 2, token: '{X}', type: 'T', code: 'CNY', first: 'A-1', second: 'A-2', from: 'a', to: 'b', object: 'O', field: 'f', id: 'id', role: 'r', detail: 'd' }
 
 describe('admin messages', () => {
   afterEach(() => vi.restoreAllMocks())
@@ -34,5 +34,15 @@ describe('admin messages', () => {
     const i18n = createI18n({ legacy: false, locale: 'en', messages: { en: { admin: en } } })
     expect(i18n.global.t('admin.check.patternCounter')).toContain('{00000}')
     expect(i18n.global.t('admin.users.emailPlaceholder')).toBe('name@company.com')
+  })
+})
+
+describe('expression messages', () => {
+  it('show the language literally ($today, quotes, parentheses)', () => {
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { en: { admin: en }, 'zh-CN': { admin: zh } } })
+    expect(i18n.global.t('admin.formula.defaultFormulaPlaceholder')).toBe('e.g. add_days($today, 30)')
+    expect(i18n.global.t('admin.validationRules.conditionHint')).toContain('is_changed("stage")')
+    i18n.global.locale.value = 'zh-CN'
+    expect(i18n.global.t('admin.formula.defaultFormulaHint')).toContain('add_days($today, 30)')
   })
 })
