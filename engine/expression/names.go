@@ -27,8 +27,10 @@ type Name struct {
 	Name   string          `json:"name"`
 	Type   Type            `json:"type"`
 	Labels metadata.Labels `json:"labels,omitempty"`
-	// Options are a picklist's values, for completion.
-	Options []string `json:"options,omitempty"`
+	// Options are a picklist's values, for completion, and OptionLabels
+	// their labels.
+	Options      []string                   `json:"options,omitempty"`
+	OptionLabels map[string]metadata.Labels `json:"option_labels,omitempty"`
 
 	src    source
 	field  string // the field read (own, related or prior)
@@ -132,6 +134,10 @@ func fieldName(name string, f *metadata.Field, src source, field, lookup string)
 	for _, o := range f.Options {
 		if o.Active {
 			n.Options = append(n.Options, o.APIName)
+			if n.OptionLabels == nil {
+				n.OptionLabels = map[string]metadata.Labels{}
+			}
+			n.OptionLabels[o.APIName] = o.Labels
 		}
 	}
 	return n
