@@ -51,6 +51,8 @@ environment:
                      (default: a key generated into TESSERA_MASTER_KEY_FILE, data/master.key)
   TESSERA_PUBLIC_URL https://crm.example.com: the address users reach (single sign-on redirects)
   TESSERA_TRUSTED_PROXIES comma-separated proxy addresses whose X-Forwarded-For is trusted
+  TESSERA_SMTP_URL   smtp://user:password@host:587?from=crm@example.com: where workflow emails go
+                     (default: emails are logged, not sent)
 `
 
 func run(args []string) error {
@@ -94,6 +96,7 @@ func commonFlags(fs *flag.FlagSet) *app.Config {
 		MasterKey:     os.Getenv("TESSERA_MASTER_KEY"),
 		MasterKeyFile: envOr("TESSERA_MASTER_KEY_FILE", "data/master.key"),
 		PublicURL:     os.Getenv("TESSERA_PUBLIC_URL"),
+		SMTPURL:       os.Getenv("TESSERA_SMTP_URL"),
 	}
 	if v := os.Getenv("TESSERA_TRUSTED_PROXIES"); v != "" {
 		cfg.TrustedProxies = strings.Split(v, ",")

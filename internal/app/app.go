@@ -49,6 +49,10 @@ type Config struct {
 	// PublicURL is the address users reach the server at, used for the
 	// single sign-on redirect URI (default: taken from the request).
 	PublicURL string
+	// SMTPURL is the mail server workflows send email through
+	// (smtp://user:password@host:587?from=crm@example.com); empty logs
+	// emails instead of sending them.
+	SMTPURL string
 }
 
 // DefaultDatabaseURL is the embedded default: a SQLite file under ./data.
@@ -168,8 +172,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	var mailer workflow.Mailer
+	if cfg.SMTPURL != "" {
+		m, err := workflow.NewSMTPMailer(cfg.SMTPURL)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		mailer = m
+	}
 	a.Workflows, err = workflow.New(db, workflow.Options{Records: a.Records, Queue: a.Jobs, Snapshots: a.Snapshots, Secrets: a.Keys,
-		Logger: log.With("component", "workflow")})
+		Mailer: mailer, Logger: log.With("component", "workflow")})
 	if err != nil {
 		a.Close()
 		return nil, err
