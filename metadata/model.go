@@ -240,6 +240,26 @@ type Snapshot struct {
 
 	objectIndex map[string]*Object
 	views       *sync.Map // field-security key -> *Snapshot
+	loc         *time.Location
+}
+
+// Location is the tenant's time zone (UTC when unset or unknown), loaded
+// once per snapshot: loading a zone reads the zone database.
+func (s *Snapshot) Location() *time.Location {
+	if s.loc == nil {
+		return loadLocation(s.Tenant.TimeZone)
+	}
+	return s.loc
+}
+
+func loadLocation(tz string) *time.Location {
+	if tz == "" || tz == "Local" {
+		return time.UTC
+	}
+	if loc, err := time.LoadLocation(tz); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // Tenant is what the engine needs to know about the tenant itself.
@@ -275,6 +295,7 @@ func NewSnapshot(t Tenant, version int64, objects []*Object) *Snapshot {
 
 func (s *Snapshot) index() {
 	s.views = &sync.Map{}
+	s.loc = loadLocation(s.Tenant.TimeZone)
 	s.objectIndex = make(map[string]*Object, len(s.Objects))
 	for _, o := range s.Objects {
 		o.index()
@@ -331,7 +352,7 @@ func (s *Snapshot) View(key string, hidden func(object, field string) bool) *Sna
 	if v, ok := s.views.Load(key); ok {
 		return v.(*Snapshot)
 	}
-	v := &Snapshot{Tenant: s.Tenant, Version: s.Version, Objects: make([]*Object, len(s.Objects)), objectIndex: make(map[string]*Object, len(s.Objects)), views: &sync.Map{}}
+	v := &Snapshot{Tenant: s.Tenant, Version: s.Version, Objects: make([]*Object, len(s.Objects)), objectIndex: make(map[string]*Object, len(s.Objects)), views: &sync.Map{}, loc: s.loc}
 	for i, o := range s.Objects {
 		c := *o
 		c.Fields = make([]*Field, 0, len(o.Fields))

@@ -226,10 +226,7 @@ func compile(src string, env Env) (*Program, error) {
 }
 
 func tenantLocation(snap *metadata.Snapshot) *time.Location {
-	if loc, err := time.LoadLocation(snap.Tenant.TimeZone); err == nil && snap.Tenant.TimeZone != "" {
-		return loc
-	}
-	return time.UTC
+	return snap.Location()
 }
 
 // compilation is the state of one Compile.

@@ -198,12 +198,7 @@ func (t *translator) now() time.Time {
 // compared with an instant starts; UTC when it is unset or unknown.
 func (t *translator) location() *time.Location {
 	if t.loc == nil {
-		t.loc = time.UTC
-		if tz := t.env.Snapshot.Tenant.TimeZone; tz != "" {
-			if loc, err := time.LoadLocation(tz); err == nil {
-				t.loc = loc
-			}
-		}
+		t.loc = t.env.Snapshot.Location()
 	}
 	return t.loc
 }

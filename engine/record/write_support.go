@@ -54,12 +54,7 @@ func nextNumber(ctx context.Context, conn *gorm.DB, sc *scope, f *metadata.Field
 	return an.Render(period, n), nil
 }
 
-func tenantLocation(snap *metadata.Snapshot) *time.Location {
-	if loc, err := time.LoadLocation(snap.Tenant.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func tenantLocation(snap *metadata.Snapshot) *time.Location { return snap.Location() }
 
 // mapWriteError turns constraint violations into client errors naming the
 // field; anything else passes through.

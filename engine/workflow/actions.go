@@ -193,10 +193,7 @@ func (e *Engine) render(ctx context.Context, snap *metadata.Snapshot, obj *metad
 }
 
 func location(snap *metadata.Snapshot) *time.Location {
-	if loc, err := time.LoadLocation(snap.Tenant.TimeZone); err == nil && snap.Tenant.TimeZone != "" {
-		return loc
-	}
-	return time.UTC
+	return snap.Location()
 }
 
 // recipients resolves an action's "to" into user ids of the tenant.
