@@ -53,6 +53,7 @@ environment:
   TESSERA_TRUSTED_PROXIES comma-separated proxy addresses whose X-Forwarded-For is trusted
   TESSERA_SMTP_URL   smtp://user:password@host:587?from=crm@example.com: where workflow emails go
                      (default: emails are logged, not sent)
+  TESSERA_WEBHOOK_ALLOW_PRIVATE true lets workflow webhooks call loopback and private addresses
 `
 
 func run(args []string) error {
@@ -88,15 +89,16 @@ func run(args []string) error {
 // commonFlags registers the configuration every command shares.
 func commonFlags(fs *flag.FlagSet) *app.Config {
 	cfg := &app.Config{
-		DatabaseURL:   envOr("DATABASE_URL", app.DefaultDatabaseURL),
-		RedisURL:      os.Getenv("REDIS_URL"),
-		Addr:          envOr("ADDR", ":8080"),
-		BodyLimit:     envInt("TESSERA_BODY_LIMIT", app.DefaultBodyLimit),
-		MaxOpenConns:  int(envInt("TESSERA_DB_MAX_CONNS", 20)),
-		MasterKey:     os.Getenv("TESSERA_MASTER_KEY"),
-		MasterKeyFile: envOr("TESSERA_MASTER_KEY_FILE", "data/master.key"),
-		PublicURL:     os.Getenv("TESSERA_PUBLIC_URL"),
-		SMTPURL:       os.Getenv("TESSERA_SMTP_URL"),
+		DatabaseURL:          envOr("DATABASE_URL", app.DefaultDatabaseURL),
+		RedisURL:             os.Getenv("REDIS_URL"),
+		Addr:                 envOr("ADDR", ":8080"),
+		BodyLimit:            envInt("TESSERA_BODY_LIMIT", app.DefaultBodyLimit),
+		MaxOpenConns:         int(envInt("TESSERA_DB_MAX_CONNS", 20)),
+		MasterKey:            os.Getenv("TESSERA_MASTER_KEY"),
+		MasterKeyFile:        envOr("TESSERA_MASTER_KEY_FILE", "data/master.key"),
+		PublicURL:            os.Getenv("TESSERA_PUBLIC_URL"),
+		SMTPURL:              os.Getenv("TESSERA_SMTP_URL"),
+		AllowPrivateWebhooks: os.Getenv("TESSERA_WEBHOOK_ALLOW_PRIVATE") == "true",
 	}
 	if v := os.Getenv("TESSERA_TRUSTED_PROXIES"); v != "" {
 		cfg.TrustedProxies = strings.Split(v, ",")

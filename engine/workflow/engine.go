@@ -65,9 +65,15 @@ type Options struct {
 	Snapshots Snapshots
 	Secrets   Secrets
 	Mailer    Mailer
-	// HTTPClient sends webhooks (default: 10 s timeout).
+	// HTTPClient sends webhooks (default: 10 s timeout, refusing private
+	// addresses unless AllowPrivateWebhooks).
 	HTTPClient *http.Client
-	Logger     *slog.Logger
+	// AllowPrivateWebhooks lets webhooks reach loopback, private and
+	// link-local addresses: for a single-company installation whose
+	// receivers are on its own network. Off, a tenant admin cannot make
+	// the server call its neighbours (the cloud metadata service, Redis).
+	AllowPrivateWebhooks bool
+	Logger               *slog.Logger
 }
 
 // New returns the engine and registers its workers on the queue.
@@ -75,7 +81,7 @@ func New(db *database.DB, opts Options) (*Engine, error) {
 	e := &Engine{db: db, records: opts.Records, queue: opts.Queue, snapshots: opts.Snapshots, secrets: opts.Secrets, mailer: opts.Mailer,
 		http: opts.HTTPClient, now: func() time.Time { return time.Now().UTC() }, log: opts.Logger}
 	if e.http == nil {
-		e.http = &http.Client{Timeout: 10 * time.Second}
+		e.http = webhookClient(opts.AllowPrivateWebhooks)
 	}
 	if e.log == nil {
 		e.log = slog.Default()

@@ -3,6 +3,7 @@ package workflow
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"sync"
@@ -111,4 +112,33 @@ func TestSMTPMailer_RefusesBadURLs(t *testing.T) {
 			t.Errorf("%q: want an error", raw)
 		}
 	}
+}
+
+func TestWebhookClient_RefusesInternalAddresses(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	for _, url := range []string{"http://" + ln.Addr().String() + "/", "http://localhost:" + strings.Split(ln.Addr().String(), ":")[1] + "/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]:9/"} {
+		_, err := webhookClient(false).Post(url, "application/json", strings.NewReader("{}"))
+		if err == nil || !errors.Is(err, errPrivateAddress) {
+			t.Errorf("%s: want refused as private, got %v", url, err)
+		}
+	}
+	resp, err := webhookClient(true).Post("http://"+ln.Addr().String()+"/", "application/json", strings.NewReader("{}"))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("allowed private: %v %v", resp, err)
+	}
+	resp.Body.Close()
 }

@@ -7,11 +7,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -73,6 +77,9 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	req.Header.Set(HeaderDelivery, strconv.FormatInt(job.ID, 10))
 	req.Header.Set(HeaderSignature, Sign(secret, w.e.now(), body))
 	resp, err := w.e.http.Do(req)
+	if errors.Is(err, errPrivateAddress) {
+		return river.JobCancel(fmt.Errorf("webhook %d to %s: %w", job.ID, job.Args.URL, err))
+	}
 	if err != nil {
 		return fmt.Errorf("webhook %d to %s: %w", job.ID, job.Args.URL, err)
 	}
@@ -118,4 +125,38 @@ type logMailer struct{ log *slog.Logger }
 func (m logMailer) Send(_ context.Context, mail Mail) error {
 	m.log.Info("email not sent: no mail server is configured (TESSERA_SMTP_URL)", "to", mail.To, "subject", mail.Subject)
 	return nil
+}
+
+// errPrivateAddress refuses a webhook to an address inside the network.
+var errPrivateAddress = errors.New("webhooks may not call loopback, private or link-local addresses")
+
+// webhookClient sends webhooks with a timeout and, unless allowPrivate,
+// refuses to connect to internal addresses. The check runs on the address
+// actually dialled, after DNS, so a name that resolves inside cannot
+// bypass it; redirects are not followed.
+func webhookClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return err
+			}
+			ip = ip.Unmap()
+			if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() ||
+				netip.MustParsePrefix("100.64.0.0/10").Contains(ip) {
+				return errPrivateAddress
+			}
+			return nil
+		}
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = dialer.DialContext
+	transport.Proxy = nil
+	return &http.Client{Timeout: 10 * time.Second, Transport: transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

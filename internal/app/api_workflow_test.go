@@ -50,7 +50,7 @@ func runs(t *testing.T, s *testserver.Server, tok, query string) []map[string]an
 }
 
 func TestWorkflows_RunOnTheQueueAfterTheWrite(t *testing.T) {
-	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+	forEachDialectWith(t, testserver.Options{Jobs: true, AllowPrivateWebhooks: true}, func(t *testing.T, s *testserver.Server) {
 		tok := dealTenant(t, s, "acme")
 		hooks := &hookReceiver{}
 		receiver := httptest.NewServer(hooks)

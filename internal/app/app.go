@@ -53,6 +53,9 @@ type Config struct {
 	// (smtp://user:password@host:587?from=crm@example.com); empty logs
 	// emails instead of sending them.
 	SMTPURL string
+	// AllowPrivateWebhooks lets workflow webhooks call loopback and
+	// private addresses (single-company installations); off by default.
+	AllowPrivateWebhooks bool
 }
 
 // DefaultDatabaseURL is the embedded default: a SQLite file under ./data.
@@ -182,7 +185,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		mailer = m
 	}
 	a.Workflows, err = workflow.New(db, workflow.Options{Records: a.Records, Queue: a.Jobs, Snapshots: a.Snapshots, Secrets: a.Keys,
-		Mailer: mailer, Logger: log.With("component", "workflow")})
+		Mailer: mailer, AllowPrivateWebhooks: cfg.AllowPrivateWebhooks, Logger: log.With("component", "workflow")})
 	if err != nil {
 		a.Close()
 		return nil, err

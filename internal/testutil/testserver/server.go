@@ -46,6 +46,8 @@ type Options struct {
 	PublicURL      string
 	// Jobs starts the job queue's workers, for tests of what runs on it.
 	Jobs bool
+	// AllowPrivateWebhooks lets webhooks reach test receivers on loopback.
+	AllowPrivateWebhooks bool
 }
 
 // New starts a server on a fresh database of the dialect.
@@ -60,7 +62,7 @@ func New(t testing.TB, dialect string, opts Options) *Server {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	a, err := app.New(context.Background(), app.Config{DatabaseURL: opts.DatabaseURL, RedisURL: opts.RedisURL, BodyLimit: opts.BodyLimit, MaxOpenConns: 10,
-		TrustedProxies: opts.TrustedProxies, PublicURL: opts.PublicURL, MasterKeyFile: filepath.Join(t.TempDir(), "master.key")}, log)
+		TrustedProxies: opts.TrustedProxies, PublicURL: opts.PublicURL, AllowPrivateWebhooks: opts.AllowPrivateWebhooks, MasterKeyFile: filepath.Join(t.TempDir(), "master.key")}, log)
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
