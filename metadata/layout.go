@@ -29,6 +29,11 @@ type LayoutField struct {
 	Field    string `json:"field"`
 	ReadOnly bool   `json:"read_only"`
 	Required bool   `json:"required"`
+	// VisibleIf shows the field only while the expression holds for the
+	// record being edited; RequiredIf makes it required while it holds.
+	// A save through the layout (?layout=) enforces both on the server.
+	VisibleIf  string `json:"visible_if,omitempty"`
+	RequiredIf string `json:"required_if,omitempty"`
 }
 
 // RelatedList shows the child records that look this object up.

@@ -15,6 +15,13 @@ func (s *Service) PutLayout(ctx context.Context, tenantID, object string, l Layo
 		if o == nil {
 			return problem.UnknownObject(object)
 		}
+		for i, sec := range l.Sections {
+			for j, lf := range sec.Fields {
+				base := object + ".layouts." + l.APIName + ".fields." + lf.Field
+				cs.focus[base+".visible_if"] = fmt.Sprintf("sections[%d].fields[%d].visible_if", i, j)
+				cs.focus[base+".required_if"] = fmt.Sprintf("sections[%d].fields[%d].required_if", i, j)
+			}
+		}
 		return putNamed(&o.Layouts, l, layoutItem, create, "layout", func(l *Layout) error {
 			return invalid(normalizeLayout(l, o, cs.next()))
 		})

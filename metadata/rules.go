@@ -69,6 +69,19 @@ func (o *Object) Expressions() []Expression {
 	for i := range o.Workflows {
 		out = workflowExpressions(o, &o.Workflows[i], out)
 	}
+	for _, l := range o.Layouts {
+		for _, sec := range l.Sections {
+			for _, lf := range sec.Fields {
+				base := "layouts." + l.APIName + ".fields." + lf.Field
+				if lf.VisibleIf != "" {
+					out = append(out, Expression{Path: base + ".visible_if", Source: lf.VisibleIf, Prior: true})
+				}
+				if lf.RequiredIf != "" {
+					out = append(out, Expression{Path: base + ".required_if", Source: lf.RequiredIf, Prior: true})
+				}
+			}
+		}
+	}
 	return out
 }
 

@@ -33,6 +33,9 @@ func (s *Service) insert(ctx context.Context, sc *scope, p *prepared, prefix str
 	if err := s.applyRules(ctx, sc, p, nil); err != nil {
 		return nil, prefixed(err, prefix)
 	}
+	if err := s.checkLayout(ctx, sc, p, nil, prefix); err != nil {
+		return nil, err
+	}
 	conn := s.db.Conn(ctx)
 	now := s.now()
 	id := newID()

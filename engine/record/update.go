@@ -56,6 +56,14 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 		}
 	}
 	names = appendMissing(names, rollupVias(sc)...)
+	if name, _ := ctx.Value(layoutKey{}).(string); name != "" {
+		// A form's layout judges the whole record.
+		for _, f := range sc.obj.Fields {
+			if f.Active && !f.Encrypted {
+				names = appendMissing(names, f.APIName)
+			}
+		}
+	}
 	for _, n := range s.automationReads(sc) {
 		if n != "id" && n != "owner_id" {
 			names = appendMissing(names, n)
@@ -86,6 +94,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	before["id"] = id
 	if err := s.applyRules(ctx, sc, p, before); err != nil {
 		return nil, prefixed(err, prefix)
+	}
+	if err := s.checkLayout(ctx, sc, p, before, prefix); err != nil {
+		return nil, err
 	}
 	if len(p.stages) > 0 {
 		p.dropUnchangedStageEffects(before)

@@ -4,6 +4,7 @@
 package recordapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -86,7 +87,7 @@ func (h *Handlers) Create(c *gin.Context) {
 		if err != nil {
 			return 0, nil, err
 		}
-		rec, err := h.Records.Create(c.Request.Context(), httpx.Snapshot(c), c.Param("object"), input)
+		rec, err := h.Records.Create(withLayout(c), httpx.Snapshot(c), c.Param("object"), input)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -126,7 +127,7 @@ func (h *Handlers) Update(c *gin.Context) {
 		problem.Write(c, err)
 		return
 	}
-	rec, err := h.Records.Update(c.Request.Context(), httpx.Snapshot(c), c.Param("object"), c.Param("id"), input, version)
+	rec, err := h.Records.Update(withLayout(c), httpx.Snapshot(c), c.Param("object"), c.Param("id"), input, version)
 	if err != nil {
 		problem.Write(c, err)
 		return
@@ -201,4 +202,39 @@ func (h *Handlers) Bulk(c *gin.Context) {
 		}
 		return http.StatusOK, gin.H{"results": results}, nil
 	})
+}
+
+// withLayout carries ?layout= into the write: a form saves through its
+// layout, whose required and required_if fields are then enforced.
+func withLayout(c *gin.Context) context.Context {
+	if l := c.Query("layout"); l != "" {
+		return record.WithLayout(c.Request.Context(), l)
+	}
+	return c.Request.Context()
+}
+
+type formStateInput struct {
+	Layout string         `json:"layout"`
+	ID     string         `json:"id"`
+	Values map[string]any `json:"values"`
+}
+
+// FormState serves POST /records/{object}/form-state: which fields of a
+// layout are hidden and which required for the record being edited.
+func (h *Handlers) FormState(c *gin.Context) {
+	var in formStateInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	if in.Layout == "" {
+		problem.Write(c, problem.Field("layout", problem.CodeRequired, "layout is required"))
+		return
+	}
+	st, err := h.Records.FormState(c.Request.Context(), httpx.Snapshot(c), c.Param("object"), in.Layout, in.ID, in.Values)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
 }

@@ -274,3 +274,48 @@ func TestRules_RollupsStayExact(t *testing.T) {
 		}
 	})
 }
+
+func TestRules_LayoutVisibleIfAndRequiredIf(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		layout := map[string]any{"api_name": "deal_form", "labels": map[string]any{"en": "Deal form"}, "sections": []any{
+			map[string]any{"labels": map[string]any{"en": "Main"}, "columns": 1, "fields": []any{
+				map[string]any{"field": "name"},
+				map[string]any{"field": "amount"},
+				map[string]any{"field": "discount", "visible_if": "amount > 1000", "required_if": "is_kye"},
+				map[string]any{"field": "close_date", "required_if": `amount > 5000`},
+				map[string]any{"field": "is_key"},
+			}},
+		}}
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/deal/layouts", tok, layout).Expect(t, 400).JSON(t)
+		if fe := firstError(t, bad); fe["field"] != "sections[0].fields[2].required_if" || fe["suggestion"] != "is_key" {
+			t.Fatalf("typo in required_if: %v", fe)
+		}
+		layout["sections"].([]any)[0].(map[string]any)["fields"].([]any)[2].(map[string]any)["required_if"] = "is_key"
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/layouts", tok, layout).Expect(t, 201)
+
+		st := s.Do(t, "POST", "/api/v1/records/deal/form-state", tok, map[string]any{"layout": "deal_form", "values": map[string]any{"amount": "500"}}).Expect(t, 200).JSON(t)
+		if str(st["hidden"]) != "[discount]" || str(st["required"]) != "[]" {
+			t.Fatalf("form state for 500: %v", st)
+		}
+		st = s.Do(t, "POST", "/api/v1/records/deal/form-state", tok, map[string]any{"layout": "deal_form", "values": map[string]any{"amount": "6000", "is_key": true}}).Expect(t, 200).JSON(t)
+		if str(st["hidden"]) != "[]" || str(st["required"]) != "[discount close_date]" {
+			t.Fatalf("form state for a key 6000: %v", st)
+		}
+		// Saving through the layout enforces it; the API without it does not.
+		refused := s.Do(t, "POST", "/api/v1/records/deal?layout=deal_form", tok, map[string]any{"name": "d", "amount": "6000", "is_key": true}).Expect(t, 400).JSON(t)
+		errs := refused["errors"].([]any)
+		if len(errs) != 2 || errs[0].(map[string]any)["field"] != "discount" || errs[1].(map[string]any)["field"] != "close_date" {
+			t.Fatalf("required by the layout: %v", refused)
+		}
+		d := create(t, s, tok, "deal", map[string]any{"name": "d", "amount": "6000", "is_key": true})
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+str(d["id"])+"?layout=deal_form", tok, map[string]any{"name": "d2"}).Expect(t, 400)
+		s.Do(t, "PATCH", "/api/v1/records/deal/"+str(d["id"])+"?layout=deal_form", tok, map[string]any{"close_date": "2026-12-01", "discount": "3"}).Expect(t, 200)
+		st = s.Do(t, "POST", "/api/v1/records/deal/form-state", tok, map[string]any{"layout": "deal_form", "id": d["id"], "values": map[string]any{"amount": "10"}}).Expect(t, 200).JSON(t)
+		if str(st["hidden"]) != "[discount]" {
+			t.Fatalf("form state of a stored record with a draft: %v", st)
+		}
+		s.Do(t, "POST", "/api/v1/records/deal?layout=nope", tok, map[string]any{"name": "x"}).Expect(t, 400)
+		s.Do(t, "POST", "/api/v1/records/deal/form-state", tok, map[string]any{"layout": "nope"}).Expect(t, 400)
+	})
+}

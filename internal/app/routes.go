@@ -154,6 +154,7 @@ func (a *App) routes() *gin.Engine {
 	records.GET("/aggregate", recs.Aggregate)
 	records.GET("/export", can(access.CapExport), recs.Export)
 	records.POST("/transfer", recs.Transfer)
+	records.POST("/form-state", recs.FormState)
 	records.GET("/:id", recs.Get)
 	records.PATCH("/:id", recs.Update)
 	records.DELETE("/:id", recs.Delete)
