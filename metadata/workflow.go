@@ -34,6 +34,7 @@ const (
 	ActionWebhook       = "webhook"
 	ActionStartApproval = "start_approval"
 	ActionPlugin        = "plugin"
+	ActionAssignOwner   = "assign_owner"
 )
 
 // Limits on workflows.
@@ -105,6 +106,11 @@ type Action struct {
 	URL string `json:"url,omitempty"`
 	// start_approval: the approval process.
 	Process string `json:"process,omitempty"`
+	// assign_owner: To is the pool of users (role:<api name>, user:<id>),
+	// taken in turn (round robin); MatchField narrows the pool to the
+	// users whose department or team is named like the record's value of
+	// that field (a region), when any is.
+	MatchField string `json:"match_field,omitempty"`
 	// plugin: the action's registered name and its parameters.
 	Plugin string            `json:"plugin,omitempty"`
 	Params map[string]string `json:"params,omitempty"`
@@ -291,6 +297,20 @@ func checkAction(o *Object, s *Snapshot, w *Workflow, a Action, path string) []p
 		if a.Subject.Pick("en") == "" {
 			add("subject", problem.CodeRequired, "a subject is required")
 		}
+	case ActionAssignOwner:
+		if len(a.To) == 0 {
+			add("to", problem.CodeRequired, "to names the users to assign in turn: role:<api name> or user:<id>")
+		}
+		for j, to := range a.To {
+			if kind, _, _ := strings.Cut(to, ":"); kind != "role" && kind != "user" {
+				add(fmt.Sprintf("to[%d]", j), problem.CodeInvalidValue, "the pool is made of role:<api name> and user:<id>")
+			}
+		}
+		if a.MatchField != "" {
+			if f := o.Field(a.MatchField); f == nil || !f.Active {
+				add("match_field", problem.CodeUnknownField, "%s has no active field %q", o.APIName, a.MatchField)
+			}
+		}
 	case ActionWebhook:
 		u, err := url.Parse(a.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -303,7 +323,7 @@ func checkAction(o *Object, s *Snapshot, w *Workflow, a Action, path string) []p
 		// No plugin registers actions yet: no plugin can be named.
 		add("plugin", problem.CodeInvalidValue, "no plugin action named %q is installed", a.Plugin)
 	default:
-		add("type", problem.CodeInvalidValue, "type must be update_fields, create_record, notify, email, webhook, start_approval or plugin")
+		add("type", problem.CodeInvalidValue, "type must be update_fields, create_record, assign_owner, notify, email, webhook, start_approval or plugin")
 	}
 	return errs
 }

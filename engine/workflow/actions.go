@@ -107,6 +107,20 @@ func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata
 			return out, err
 		}
 		out.Output = map[string]any{"url": a.URL, "job_id": res.Job.ID}
+	case metadata.ActionAssignOwner:
+		owner, detail, err := e.nextOwner(ctx, snap, obj, wf, a, rec)
+		if err != nil {
+			return out, err
+		}
+		if owner == "" {
+			out.Status, out.Detail = StatusSkipped, detail
+			return out, nil
+		}
+		if _, err := e.records.Update(ctx, snap, obj.APIName, fmt.Sprint(rec["id"]), map[string]any{"owner_id": owner}, nil); err != nil {
+			return out, err
+		}
+		rec["owner_id"] = owner // later actions (notify owner) see the new owner
+		out.Output, out.Detail = map[string]any{"owner_id": owner}, detail
 	case metadata.ActionStartApproval:
 		return out, problem.Unprocessable("not_available", "approval process %q does not exist on %s", a.Process, obj.APIName)
 	case metadata.ActionPlugin:
@@ -265,6 +279,72 @@ func (e *Engine) emails(ctx context.Context, snap *metadata.Snapshot, users []st
 	}
 	if err := e.db.Conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("emails of recipients: %w", err)
+	}
+	return out, nil
+}
+
+// nextOwner takes the next user of an assign_owner action's pool in turn.
+// The turn is a counter in the tenant's sequences, one per workflow and
+// matched value, taken in the run's transaction: concurrent runs get
+// consecutive turns.
+func (e *Engine) nextOwner(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, wf *metadata.Workflow, a metadata.Action, rec record.Record) (string, string, error) {
+	pool, err := e.recipients(ctx, snap, a.To, rec)
+	if err != nil {
+		return "", "", err
+	}
+	key := obj.APIName + "." + wf.APIName
+	detail := "round robin over " + strings.Join(a.To, ", ")
+	if a.MatchField != "" {
+		value := fmt.Sprint(rec[a.MatchField])
+		names := []string{value}
+		if f := obj.Field(a.MatchField); f != nil {
+			if o := f.Option(value); o != nil {
+				for _, l := range o.Labels {
+					names = append(names, l)
+				}
+			}
+		}
+		matched, err := e.usersInUnits(ctx, snap, pool, names)
+		if err != nil {
+			return "", "", err
+		}
+		if len(matched) > 0 {
+			pool, key = matched, key+":"+value
+			detail += " in the team of " + value
+		} else {
+			detail += " (no team named " + value + ": the whole pool)"
+		}
+	}
+	if len(pool) == 0 {
+		return "", "no active user in the pool", nil
+	}
+	ddl := metadata.DDL{D: e.db.Dialect, Key: snap.Tenant.Key}
+	var n int64
+	q := fmt.Sprintf(`INSERT INTO %s AS s (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = s.value + 1 RETURNING value`, ddl.D.Table(ddl.Key, metadata.TableSequences))
+	if err := e.db.Conn(ctx).Raw(q, "assign:"+key).Scan(&n).Error; err != nil {
+		return "", "", fmt.Errorf("assignment turn: %w", err)
+	}
+	return pool[(n-1)%int64(len(pool))], detail, nil
+}
+
+// usersInUnits keeps the users of pool whose org unit is named one of
+// names, in id order.
+func (e *Engine) usersInUnits(ctx context.Context, snap *metadata.Snapshot, pool, names []string) ([]string, error) {
+	if len(pool) == 0 || len(names) == 0 {
+		return nil, nil
+	}
+	q := fmt.Sprintf(`SELECT u.id FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.tenant_id = ? AND o.tenant_id = ? AND u.id IN (%s) AND o.name IN (%s) ORDER BY u.id`,
+		strings.TrimSuffix(strings.Repeat("?, ", len(pool)), ", "), strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "))
+	args := []any{snap.Tenant.ID, snap.Tenant.ID}
+	for _, p := range pool {
+		args = append(args, p)
+	}
+	for _, n := range names {
+		args = append(args, n)
+	}
+	var out []string
+	if err := e.db.Conn(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("users of the team: %w", err)
 	}
 	return out, nil
 }

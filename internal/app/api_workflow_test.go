@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -320,4 +321,40 @@ func scheduledRuns(t *testing.T, s *testserver.Server, workflowName string) []ti
 		}
 	}
 	return out
+}
+
+// TestTemplate_LeadsAreAssignedByRegionInTurn: inbound leads go in turn to
+// the representatives of the team named like the lead's region.
+func TestTemplate_LeadsAreAssignedByRegionInTurn(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		o := newSalesOrg(t, s, "acme")
+		east := str(s.Do(t, "POST", "/api/v1/org/units", o.admin, map[string]any{"name": "华东", "kind": "team"}).Expect(t, 201).JSON(t)["id"])
+		for _, rep := range []member{o.repA, o.repB} {
+			s.Do(t, "PATCH", "/api/v1/users/"+rep.id, o.admin, map[string]any{"unit_id": east}).Expect(t, 200)
+		}
+		var owners []string
+		for i := range 4 {
+			l := create(t, s, o.admin, "lead", map[string]any{"name": fmt.Sprint("L", i), "company": "Acme", "source": "website", "region": "east_china"})
+			waitJobs(t, s)
+			got := s.Do(t, "GET", "/api/v1/records/lead/"+str(l["id"]), o.admin, nil).Expect(t, 200).JSON(t)
+			owners = append(owners, str(got["owner_id"]))
+		}
+		if owners[0] == owners[1] || owners[0] != owners[2] || owners[1] != owners[3] || (owners[0] != o.repA.id && owners[0] != o.repB.id) {
+			t.Fatalf("east China leads went to %v (reps %s, %s)", owners, o.repA.id, o.repB.id)
+		}
+		// A lead the admin enters by hand from a referral stays theirs.
+		l := create(t, s, o.admin, "lead", map[string]any{"name": "Mine", "company": "Acme", "source": "referral", "region": "east_china"})
+		waitJobs(t, s)
+		if got := s.Do(t, "GET", "/api/v1/records/lead/"+str(l["id"]), o.admin, nil).Expect(t, 200).JSON(t); got["owner_id"] != l["owner_id"] {
+			t.Fatalf("a referral lead was reassigned to %v", got["owner_id"])
+		}
+		rep := o.repA
+		if owners[0] == o.repB.id {
+			rep = o.repB
+		}
+		notes := s.Do(t, "GET", "/api/v1/notifications", rep.tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(notes) != 2 || !strings.HasPrefix(str(notes[0].(map[string]any)["title"]), "New lead assigned to you") {
+			t.Fatalf("the assigned representative's notifications: %v", notes)
+		}
+	})
 }
