@@ -12,6 +12,7 @@ import (
 	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/database"
 	"github.com/tessera-crm/tessera/internal/identity"
+	"github.com/tessera-crm/tessera/internal/jobs"
 	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -28,6 +29,9 @@ type Service struct {
 	Mask   func(string) string
 	// Automation, when set, learns of every write in its transaction.
 	Automation Automation
+	// Queue, when set, takes the refreshes of stored formulas that read
+	// a changed record through a lookup (refresh.go).
+	Queue *jobs.Queue
 }
 
 // NewService returns the records service.

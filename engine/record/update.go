@@ -186,6 +186,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	if err := recordFieldHistory(ctx, conn, sc, id, tracked, now); err != nil {
 		return nil, err
 	}
+	if err := s.enqueueRefreshes(ctx, sc, id, changedAfter); err != nil {
+		return nil, err
+	}
 	summary := "updated " + sc.obj.APIName + " " + fmt.Sprint(recs[0][sc.obj.NameField]) + ": " + changedNames(changedAfter)
 	if err := s.logWrite(ctx, sc, "update", id, summary, changedBefore, changedAfter); err != nil {
 		return nil, err

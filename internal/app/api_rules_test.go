@@ -319,3 +319,37 @@ func TestRules_LayoutVisibleIfAndRequiredIf(t *testing.T) {
 		s.Do(t, "POST", "/api/v1/records/deal/form-state", tok, map[string]any{"layout": "nope"}).Expect(t, 400)
 	})
 }
+
+func TestRules_StoredFormulasFollowTheRecordsTheyLookUp(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/fields", tok, map[string]any{"api_name": "client_tier", "type": "text", "label": "Client tier",
+			"formula": `concat("Tier ", client_id.tier)`, "formula_stored": true}).Expect(t, 201)
+		c := create(t, s, tok, "client", map[string]any{"name": "Acme", "tier": "A"})
+		other := create(t, s, tok, "client", map[string]any{"name": "Globex", "tier": "A"})
+		var ids []string
+		for i := range 3 {
+			ids = append(ids, str(create(t, s, tok, "deal", map[string]any{"name": fmt.Sprint("d", i), "client_id": c["id"]})["id"]))
+		}
+		stranger := create(t, s, tok, "deal", map[string]any{"name": "x", "client_id": other["id"]})
+		s.Do(t, "PATCH", "/api/v1/records/client/"+str(c["id"]), tok, map[string]any{"tier": "B"}).Expect(t, 200)
+		waitJobs(t, s)
+		list := s.Do(t, "GET", "/api/v1/records/deal?filter="+url.QueryEscape(`client_tier == "Tier B"`), tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(list) != 3 {
+			t.Fatalf("stored formulas after the client changed: %v", list)
+		}
+		if got := s.Do(t, "GET", "/api/v1/records/deal/"+str(stranger["id"]), tok, nil).Expect(t, 200).JSON(t); got["client_tier"] != "Tier A" {
+			t.Fatalf("another client's deal changed: %v", got["client_tier"])
+		}
+		// A change the formulas do not read enqueues nothing.
+		s.Do(t, "PATCH", "/api/v1/records/client/"+str(c["id"]), tok, map[string]any{"name": "Acme Ltd"}).Expect(t, 200)
+		var n int64
+		q := `SELECT COUNT(*) FROM river_job WHERE kind = 'formula_refresh'`
+		if s.App.DB.Dialect.Name() == "postgres" {
+			q = `SELECT COUNT(*) FROM tessera.river_job WHERE kind = 'formula_refresh'`
+		}
+		if err := s.App.DB.Gorm.Raw(q).Scan(&n).Error; err != nil || n != 1 {
+			t.Fatalf("refresh jobs: %d %v", n, err)
+		}
+	})
+}

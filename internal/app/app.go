@@ -191,6 +191,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records.Automation = a.Workflows
+	a.Records.Queue = a.Jobs
+	if err := jobs.Register(a.Jobs, &record.RefreshWorker{Records: a.Records, Snapshots: a.Snapshots}); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Meta.Sync = a.Workflows.SyncSchedules
 	a.wireIdentity()
 	a.Router = a.routes()
