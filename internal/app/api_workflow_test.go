@@ -358,3 +358,21 @@ func TestTemplate_LeadsAreAssignedByRegionInTurn(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkflows_AfterDeleteSeesTheDeletedRecord(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "gone", "labels": map[string]any{"en": "Gone"},
+			"active": true, "trigger": map[string]any{"type": "after_delete"}, "condition": "amount > 100",
+			"actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "{{name}} was deleted"}}}}).Expect(t, 201)
+		big := create(t, s, tok, "deal", map[string]any{"name": "Big", "amount": "500"})
+		small := create(t, s, tok, "deal", map[string]any{"name": "Small", "amount": "5"})
+		s.Do(t, "DELETE", "/api/v1/records/deal/"+str(big["id"]), tok, nil).Expect(t, 204)
+		s.Do(t, "DELETE", "/api/v1/records/deal/"+str(small["id"]), tok, nil).Expect(t, 204)
+		waitJobs(t, s)
+		notes := s.Do(t, "GET", "/api/v1/notifications", tok, nil).Expect(t, 200).JSON(t)["data"].([]any)
+		if len(notes) != 1 || notes[0].(map[string]any)["title"] != "Big was deleted" {
+			t.Fatalf("after-delete notifications: %v", notes)
+		}
+	})
+}
