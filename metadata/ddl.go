@@ -30,13 +30,17 @@ const (
 	TableWorkflowRuns = "_workflow_runs"
 	// TableNotifications holds the in-app notifications of the tenant's users.
 	TableNotifications = "_notifications"
+	// TableApprovals holds submitted approvals, TableApprovalTasks each
+	// approver's part in them.
+	TableApprovals     = "_approvals"
+	TableApprovalTasks = "_approval_tasks"
 )
 
-var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory, TableMembers, TableWorkflowRuns, TableNotifications}
+var systemTables = []string{TableStageHistory, TableSequences, TableIdempotency, TableShares, TableAuditLog, TableFieldHistory, TableMembers, TableWorkflowRuns, TableNotifications, TableApprovals, TableApprovalTasks}
 
 // NamespaceVersion is the version of the system tables Namespace creates;
 // tenants created earlier are brought up to it by NamespaceUpgrade.
-const NamespaceVersion = 3
+const NamespaceVersion = 4
 
 // DDL generates statements for one tenant's namespace in one dialect.
 // Every identifier comes from validated metadata and is quoted.
@@ -63,7 +67,8 @@ func (g DDL) Namespace() []string {
 			g.table(TableIdempotency), uuidT, intT, tsT),
 	)
 	stmts = append(stmts, g.accessTables()...)
-	return append(stmts, g.automationTables()...)
+	stmts = append(stmts, g.automationTables()...)
+	return append(stmts, g.approvalTables()...)
 }
 
 // NamespaceUpgrade returns the statements that bring a namespace created at
@@ -75,6 +80,9 @@ func (g DDL) NamespaceUpgrade(from int) []string {
 	}
 	if from < 3 {
 		stmts = append(stmts, g.automationTables()...)
+	}
+	if from < 4 {
+		stmts = append(stmts, g.approvalTables()...)
 	}
 	return stmts
 }
@@ -127,6 +135,27 @@ func (g DDL) automationTables() []string {
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, user_id %s NOT NULL, title text NOT NULL, body text NOT NULL, object text NOT NULL, record_id text NOT NULL, source text NOT NULL, created_at %s NOT NULL, read_at %s)`,
 			g.table(TableNotifications), uuidT, uuidT, tsT, tsT),
 		idx(TableNotifications, "user", "user_id, created_at"),
+	}
+}
+
+// approvalTables are version 4: approvals and their approvers' tasks.
+func (g DDL) approvalTables() []string {
+	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
+	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
+	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
+	idx := func(table, suffix, cols string) string {
+		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
+	}
+	return []string{
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, process text NOT NULL, status text NOT NULL, step %s NOT NULL, submitted_by %s, submitted_at %s NOT NULL, decided_at %s, comment text NOT NULL)`,
+			g.table(TableApprovals), uuidT, uuidT, intT, uuidT, tsT, tsT),
+		idx(TableApprovals, "record", "object, record_id, submitted_at"),
+		// One pending approval per record: a second submission is refused.
+		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (object, record_id) WHERE status = 'pending'`, g.q(g.D.IndexName(g.Key, TableApprovals, "pending")), g.table(TableApprovals)),
+		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, approval_id %s NOT NULL, step %s NOT NULL, approver_id %s NOT NULL, status text NOT NULL, comment text NOT NULL, created_at %s NOT NULL, decided_at %s)`,
+			g.table(TableApprovalTasks), uuidT, uuidT, intT, uuidT, tsT, tsT),
+		idx(TableApprovalTasks, "approval", "approval_id, step"),
+		idx(TableApprovalTasks, "inbox", "approver_id, status, created_at"),
 	}
 }
 

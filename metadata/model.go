@@ -50,8 +50,10 @@ type Object struct {
 	ValidationRules []ValidationRule `json:"validation_rules"`
 	// Workflows automate the object's process (see workflow.go).
 	Workflows []Workflow `json:"workflows"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// ApprovalProcesses route submitted records to approvers.
+	ApprovalProcesses []ApprovalProcess `json:"approval_processes"`
+	CreatedAt         time.Time         `json:"created_at"`
+	UpdatedAt         time.Time         `json:"updated_at"`
 
 	fieldIndex map[string]*Field
 	memo       *sync.Map

@@ -69,6 +69,9 @@ func (o *Object) Expressions() []Expression {
 	for i := range o.Workflows {
 		out = workflowExpressions(o, &o.Workflows[i], out)
 	}
+	for i := range o.ApprovalProcesses {
+		out = approvalExpressions(o, &o.ApprovalProcesses[i], out)
+	}
 	for _, l := range o.Layouts {
 		for _, sec := range l.Sections {
 			for _, lf := range sec.Fields {

@@ -317,8 +317,9 @@ func checkAction(o *Object, s *Snapshot, w *Workflow, a Action, path string) []p
 			add("url", problem.CodeInvalidValue, "url must be an absolute http(s) address")
 		}
 	case ActionStartApproval:
-		// Approval processes are not defined yet: no process can be named.
-		add("process", problem.CodeInvalidValue, "%s has no approval process %q", o.APIName, a.Process)
+		if p := o.ApprovalProcess(a.Process); p == nil || !p.Active {
+			add("process", problem.CodeInvalidValue, "%s has no active approval process %q", o.APIName, a.Process)
+		}
 	case ActionPlugin:
 		// No plugin registers actions yet: no plugin can be named.
 		add("plugin", problem.CodeInvalidValue, "no plugin action named %q is installed", a.Plugin)

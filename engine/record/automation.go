@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/tessera-crm/tessera/internal/problem"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -35,6 +36,27 @@ type Event struct {
 	Before   map[string]any
 	After    map[string]any
 	UserID   string
+}
+
+// Locker says whether a record is locked (waiting for approval): only
+// admins and the engine's own work change it then.
+type Locker interface {
+	Locked(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, id string) (bool, error)
+}
+
+// checkUnlocked refuses a member's change of a locked record.
+func (s *Service) checkUnlocked(ctx context.Context, sc *scope, id string) error {
+	if s.Locker == nil || sc.grant == nil || sc.grant.Admin {
+		return nil
+	}
+	locked, err := s.Locker.Locked(ctx, sc.snap, sc.obj, id)
+	if err != nil {
+		return err
+	}
+	if locked {
+		return problem.Conflict("record_locked", "this %s is waiting for approval and cannot be changed until it is decided or recalled", sc.obj.APIName)
+	}
+	return nil
 }
 
 type chainKey struct{}

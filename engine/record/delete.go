@@ -86,6 +86,9 @@ func (s *Service) softDelete(ctx context.Context, sc *scope, id string, ifMatch 
 	if err != nil {
 		return err
 	}
+	if err := s.checkUnlocked(ctx, sc, id); err != nil {
+		return err
+	}
 	sel := byID(id)
 	if ifMatch != nil {
 		sel = sel.and("version = ?", *ifMatch)

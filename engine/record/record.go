@@ -29,6 +29,8 @@ type Service struct {
 	Mask   func(string) string
 	// Automation, when set, learns of every write in its transaction.
 	Automation Automation
+	// Locker, when set, keeps members off records waiting for approval.
+	Locker Locker
 	// Queue, when set, takes the refreshes of stored formulas that read
 	// a changed record through a lookup (refresh.go).
 	Queue *jobs.Queue

@@ -86,6 +86,9 @@ func (s *Service) update(ctx context.Context, sc *scope, id string, p *prepared,
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkUnlocked(ctx, sc, id); err != nil {
+		return nil, err
+	}
 	if err := checkOwner(sc, p, loc.owner, prefix); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,15 @@ func bindTime(db *database.DB, t time.Time) any {
 }
 
 // act runs one action of a run inside the run's transaction.
-func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, wf *metadata.Workflow, a metadata.Action, rec record.Record, job *river.Job[RunArgs]) (outcome, error) {
+// origin is what started a set of actions: a workflow run (its job) or an
+// approval's outcome.
+type origin struct {
+	name    string // workflow.<name> or approval.<name>
+	trigger string
+	jobID   int64
+}
+
+func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata.Object, wf *metadata.Workflow, a metadata.Action, rec record.Record, from origin) (outcome, error) {
 	out := outcome{Type: a.Type, Status: StatusSucceeded}
 	switch a.Type {
 	case metadata.ActionUpdateFields:
@@ -73,7 +81,7 @@ func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata
 		if err != nil {
 			return out, err
 		}
-		if err := e.notify(ctx, snap, users, title, body, obj.APIName, fmt.Sprint(rec["id"]), "workflow:"+wf.APIName); err != nil {
+		if err := e.notify(ctx, snap, users, title, body, obj.APIName, fmt.Sprint(rec["id"]), strings.Replace(from.name, ".", ":", 1)); err != nil {
 			return out, err
 		}
 		out.Output = map[string]any{"recipients": users, "title": title}
@@ -100,9 +108,9 @@ func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata
 		}
 		out.Output = map[string]any{"to": addrs, "subject": title, "job_id": res.Job.ID}
 	case metadata.ActionWebhook:
-		payload := map[string]any{"event": "workflow." + wf.APIName, "tenant": snap.Tenant.Key, "object": obj.APIName, "trigger": job.Args.Trigger,
-			"run_job_id": job.ID, "record": rec}
-		res, err := e.queue.Enqueue(ctx, WebhookArgs{TenantID: snap.Tenant.ID, URL: a.URL, Event: "workflow." + wf.APIName, Payload: payload}, &river.InsertOpts{MaxAttempts: 10})
+		payload := map[string]any{"event": from.name, "tenant": snap.Tenant.Key, "object": obj.APIName, "trigger": from.trigger,
+			"run_job_id": from.jobID, "record": rec}
+		res, err := e.queue.Enqueue(ctx, WebhookArgs{TenantID: snap.Tenant.ID, URL: a.URL, Event: from.name, Payload: payload}, &river.InsertOpts{MaxAttempts: 10})
 		if err != nil {
 			return out, err
 		}
@@ -122,7 +130,12 @@ func (e *Engine) act(ctx context.Context, snap *metadata.Snapshot, obj *metadata
 		rec["owner_id"] = owner // later actions (notify owner) see the new owner
 		out.Output, out.Detail = map[string]any{"owner_id": owner}, detail
 	case metadata.ActionStartApproval:
-		return out, problem.Unprocessable("not_available", "approval process %q does not exist on %s", a.Process, obj.APIName)
+		owner, _ := rec["owner_id"].(string)
+		ap, err := e.submit(ctx, snap, obj, fmt.Sprint(rec["id"]), a.Process, "", owner)
+		if err != nil {
+			return out, err
+		}
+		out.Output = map[string]any{"approval_id": ap.ID, "status": ap.Status}
 	case metadata.ActionPlugin:
 		return out, problem.Unprocessable("not_available", "no plugin action named %q is installed", a.Plugin)
 	default:

@@ -121,7 +121,7 @@ func (e *Engine) run(ctx context.Context, job *river.Job[RunArgs]) error {
 		ctx = record.WithChain(ctx, a.Chain)
 		done = done[:0]
 		for i, act := range wf.Actions {
-			out, err := e.act(ctx, snap, obj, wf, act, rec, job)
+			out, err := e.act(ctx, snap, obj, wf, act, rec, origin{name: "workflow." + wf.APIName, trigger: a.Trigger, jobID: job.ID})
 			if err != nil {
 				done = append(done, outcome{Type: act.Type, Status: StatusFailed, Detail: describeError(err)})
 				return fmt.Errorf("action %d (%s): %w", i+1, act.Type, err)

@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records.Automation = a.Workflows
+	a.Records.Locker = a.Workflows
 	a.Records.Queue = a.Jobs
 	if err := jobs.Register(a.Jobs, &record.RefreshWorker{Records: a.Records, Snapshots: a.Snapshots}); err != nil {
 		a.Close()

@@ -12,6 +12,7 @@ import (
 	"github.com/tessera-crm/tessera/engine/openapi"
 	"github.com/tessera-crm/tessera/engine/recordapi"
 	"github.com/tessera-crm/tessera/engine/savedview"
+	"github.com/tessera-crm/tessera/engine/workflow"
 	"github.com/tessera-crm/tessera/frontend"
 	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/access/accessapi"
@@ -102,9 +103,19 @@ func (a *App) routes() *gin.Engine {
 	admin.POST("/objects/:object/workflows", meta.CreateWorkflow)
 	admin.PUT("/objects/:object/workflows/:name", meta.ReplaceWorkflow)
 	admin.DELETE("/objects/:object/workflows/:name", meta.DeleteWorkflow)
+	admin.POST("/objects/:object/approval-processes", meta.CreateApprovalProcess)
+	admin.PUT("/objects/:object/approval-processes/:name", meta.ReplaceApprovalProcess)
+	admin.DELETE("/objects/:object/approval-processes/:name", meta.DeleteApprovalProcess)
 	member.GET("/workflow-runs", can(access.CapManageMetadata), a.Workflows.ListRuns)
 	member.POST("/records/:object/:id/workflows/:name", a.Workflows.RunManual)
 	member.GET("/notifications", a.Workflows.ListNotifications)
+	member.POST("/records/:object/:id/approvals", a.Workflows.Submit)
+	member.GET("/records/:object/:id/approvals", a.Workflows.RecordApprovals)
+	member.GET("/approvals/inbox", a.Workflows.Inbox)
+	member.POST("/approvals/:id/approve", a.Workflows.Decide(workflow.DecideApprove))
+	member.POST("/approvals/:id/reject", a.Workflows.Decide(workflow.DecideReject))
+	member.POST("/approvals/:id/recall", a.Workflows.Decide("recall"))
+	member.POST("/approvals/:id/reassign", a.Workflows.Decide("reassign"))
 	member.POST("/notifications/read", a.Workflows.MarkRead)
 	exprs := &expressionapi.Handlers{Records: a.Records}
 	admin.GET("/objects/:object/expressions/vocabulary", exprs.Vocabulary)

@@ -41,7 +41,7 @@ type pipelineView struct {
 
 func view(o *metadata.Object, locale string) objectView {
 	v := objectView{Object: o, Label: o.Labels.Pick(locale), PluralLabel: o.PluralLabels.Pick(locale), Pipelines: []pipelineView{}}
-	if o.Layouts == nil || o.ListViews == nil || o.ValidationRules == nil || o.Workflows == nil {
+	if o.Layouts == nil || o.ListViews == nil || o.ValidationRules == nil || o.Workflows == nil || o.ApprovalProcesses == nil {
 		// Clients get arrays, never null; the snapshot is shared, so copy.
 		c := *o
 		if c.Layouts == nil {
@@ -55,6 +55,9 @@ func view(o *metadata.Object, locale string) objectView {
 		}
 		if c.Workflows == nil {
 			c.Workflows = []metadata.Workflow{}
+		}
+		if c.ApprovalProcesses == nil {
+			c.ApprovalProcesses = []metadata.ApprovalProcess{}
 		}
 		v.Object = &c
 	}

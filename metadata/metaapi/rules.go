@@ -73,3 +73,35 @@ func (h *Handlers) DeleteWorkflow(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+// CreateApprovalProcess adds an approval process; the answer is the object.
+func (h *Handlers) CreateApprovalProcess(c *gin.Context) { h.putApprovalProcess(c, true) }
+
+// ReplaceApprovalProcess replaces an approval process.
+func (h *Handlers) ReplaceApprovalProcess(c *gin.Context) { h.putApprovalProcess(c, false) }
+
+func (h *Handlers) putApprovalProcess(c *gin.Context, create bool) {
+	var p metadata.ApprovalProcess
+	if err := httpx.BindJSON(c, &p); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	if !create {
+		p.APIName = c.Param("name")
+	}
+	snap, err := h.Meta.PutApprovalProcess(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), p, create)
+	if err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.JSON(putStatus(create), view(snap.Object(c.Param("object")), snap.Tenant.Locale))
+}
+
+// DeleteApprovalProcess removes an approval process.
+func (h *Handlers) DeleteApprovalProcess(c *gin.Context) {
+	if _, err := h.Meta.DeleteApprovalProcess(c.Request.Context(), httpx.Snapshot(c).Tenant.ID, c.Param("object"), c.Param("name")); err != nil {
+		problem.Write(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
