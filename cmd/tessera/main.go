@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // tenant time zones work on hosts without a zoneinfo database
 
 	"github.com/tessera-crm/tessera/internal/app"
@@ -54,6 +55,9 @@ environment:
   TESSERA_SMTP_URL   smtp://user:password@host:587?from=crm@example.com: where workflow emails go
                      (default: emails are logged, not sent)
   TESSERA_WEBHOOK_ALLOW_PRIVATE true lets workflow webhooks call loopback and private addresses
+  TESSERA_JOB_WORKERS jobs run at once per process (default 10)
+  TESSERA_JOB_TIMEOUT a job's time limit (default 1m)
+  TESSERA_JOB_RESCUE_AFTER how long a job may run before it is presumed lost (default 10m)
 `
 
 func run(args []string) error {
@@ -99,6 +103,9 @@ func commonFlags(fs *flag.FlagSet) *app.Config {
 		PublicURL:            os.Getenv("TESSERA_PUBLIC_URL"),
 		SMTPURL:              os.Getenv("TESSERA_SMTP_URL"),
 		AllowPrivateWebhooks: os.Getenv("TESSERA_WEBHOOK_ALLOW_PRIVATE") == "true",
+		JobWorkers:           int(envInt("TESSERA_JOB_WORKERS", 0)),
+		JobTimeout:           envDuration("TESSERA_JOB_TIMEOUT"),
+		JobRescueAfter:       envDuration("TESSERA_JOB_RESCUE_AFTER"),
 	}
 	if v := os.Getenv("TESSERA_TRUSTED_PROXIES"); v != "" {
 		cfg.TrustedProxies = strings.Split(v, ",")
@@ -113,6 +120,11 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+func envDuration(key string) time.Duration {
+	d, _ := time.ParseDuration(os.Getenv(key))
+	return d
 }
 
 func envInt(key string, def int64) int64 {

@@ -43,7 +43,9 @@ func TestCLI_MigrateCreateOperatorAndTenant(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dbPath := filepath.Join(t.TempDir(), "t.db")
-	env := append(os.Environ(), "DATABASE_URL="+dbPath, "REDIS_URL=")
+	// The master key goes to a temporary directory, not data/ under the
+	// package's source directory (the binary's working directory).
+	env := append(os.Environ(), "DATABASE_URL="+dbPath, "REDIS_URL=", "TESSERA_MASTER_KEY_FILE="+filepath.Join(t.TempDir(), "master.key"))
 	runCmd := func(args ...string) string {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
@@ -81,7 +83,8 @@ func TestCLI_ServeDemoAndGracefulShutdown(t *testing.T) {
 	bin := buildBinary(t)
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--demo")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+filepath.Join(t.TempDir(), "demo.db"), "ADDR="+addr, "REDIS_URL=", "TESSERA_DEMO_PASSWORD=")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+filepath.Join(t.TempDir(), "demo.db"), "ADDR="+addr, "REDIS_URL=", "TESSERA_DEMO_PASSWORD=",
+		"TESSERA_MASTER_KEY_FILE="+filepath.Join(t.TempDir(), "master.key"))
 	var stderr bytes.Buffer
 	pipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

@@ -56,6 +56,11 @@ type Config struct {
 	// AllowPrivateWebhooks lets workflow webhooks call loopback and
 	// private addresses (single-company installations); off by default.
 	AllowPrivateWebhooks bool
+	// JobWorkers, JobTimeout and JobRescueAfter tune the job queue (see
+	// jobs.Options; zero takes its defaults).
+	JobWorkers     int
+	JobTimeout     time.Duration
+	JobRescueAfter time.Duration
 }
 
 // DefaultDatabaseURL is the embedded default: a SQLite file under ./data.
@@ -171,7 +176,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Records.Sealer, a.Records.Mask = a.Keys, crypto.Mask
-	if a.Jobs, err = jobs.New(ctx, db, jobs.Options{Logger: log.With("component", "jobs")}); err != nil {
+	jobOpts := jobs.Options{Logger: log.With("component", "jobs"), JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter}
+	if cfg.JobWorkers > 0 {
+		jobOpts.Queues = map[string]int{"default": cfg.JobWorkers}
+	}
+	if a.Jobs, err = jobs.New(ctx, db, jobOpts); err != nil {
 		a.Close()
 		return nil, err
 	}
