@@ -8,6 +8,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/jobs"
+	"github.com/tessera-crm/tessera/internal/sqldialect"
 	"github.com/tessera-crm/tessera/metadata"
 )
 
@@ -58,4 +60,118 @@ func (e *Engine) scheduleDate(ctx context.Context, ev record.Event, w *metadata.
 
 func shiftInstant(t time.Time, w *metadata.Workflow) time.Time {
 	return t.AddDate(0, 0, w.Trigger.OffsetDays).Add(time.Duration(w.Trigger.OffsetMinutes) * time.Minute).UTC()
+}
+
+// BackfillArgs schedules a date-relative workflow for the records that
+// existed before it (or before its trigger changed): saves schedule the
+// records written later. Trigger is the trigger's fingerprint, so that a
+// changed trigger is backfilled again and an unchanged one once.
+type BackfillArgs struct {
+	TenantID string `json:"tenant_id"`
+	Object   string `json:"object"`
+	Workflow string `json:"workflow"`
+	Trigger  string `json:"trigger"`
+}
+
+// Kind names the job type.
+func (BackfillArgs) Kind() string { return "workflow_backfill" }
+
+type backfillWorker struct {
+	river.WorkerDefaults[BackfillArgs]
+	e *Engine
+}
+
+func triggerFingerprint(w *metadata.Workflow) string {
+	t := w.Trigger
+	return fmt.Sprintf("%s|%d|%d|%d", t.Field, t.OffsetDays, t.OffsetMinutes, t.Hour)
+}
+
+// enqueueBackfills asks for the backfill of each active date-relative
+// workflow of the snapshot, in the metadata change's transaction; unique
+// arguments make it once per trigger.
+func (e *Engine) enqueueBackfills(ctx context.Context, snap *metadata.Snapshot) error {
+	for _, o := range snap.Objects {
+		for i := range o.Workflows {
+			w := &o.Workflows[i]
+			if !w.Active || w.Trigger.Type != metadata.TriggerDateRelative {
+				continue
+			}
+			args := BackfillArgs{TenantID: snap.Tenant.ID, Object: o.APIName, Workflow: w.APIName, Trigger: triggerFingerprint(w)}
+			if _, err := e.queue.Enqueue(ctx, args, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+				return fmt.Errorf("enqueue backfill of %s: %w", w.APIName, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Work schedules a run for every live record whose due time is still
+// ahead, in batches of 1,000 records per transaction.
+func (w *backfillWorker) Work(ctx context.Context, job *river.Job[BackfillArgs]) error {
+	e := w.e
+	a := job.Args
+	snap, err := e.snapshots.Get(ctx, a.TenantID)
+	if err != nil {
+		return err
+	}
+	obj := snap.Object(a.Object)
+	var wf *metadata.Workflow
+	if obj != nil {
+		for i := range obj.Workflows {
+			if obj.Workflows[i].APIName == a.Workflow {
+				wf = &obj.Workflows[i]
+			}
+		}
+	}
+	if wf == nil || !wf.Active || wf.Trigger.Type != metadata.TriggerDateRelative || triggerFingerprint(wf) != a.Trigger {
+		return nil // changed since: the change enqueued its own backfill
+	}
+	f := obj.Field(wf.Trigger.Field)
+	if f == nil {
+		return nil
+	}
+	table := e.db.Dialect.Table(snap.Tenant.Key, obj.APIName)
+	col := e.db.Dialect.Quote(f.APIName)
+	after := "00000000-0000-0000-0000-000000000000"
+	now := e.now()
+	for {
+		rows, err := e.db.Conn(ctx).Raw(fmt.Sprintf("SELECT id, %s FROM %s WHERE deleted_at IS NULL AND %s IS NOT NULL AND id > ? ORDER BY id LIMIT 1000", col, table, col), after).Rows()
+		if err != nil {
+			return fmt.Errorf("backfill %s: %w", a.Workflow, err)
+		}
+		var runs []river.InsertManyParams
+		n := 0
+		for rows.Next() {
+			var id string
+			var raw any
+			if err := rows.Scan(&id, &raw); err != nil {
+				rows.Close()
+				return fmt.Errorf("backfill %s: %w", a.Workflow, err)
+			}
+			n++
+			after = fmt.Sprint(metadata.OutputValue(sqldialect.KindUUID, 0, id))
+			due, ok := dueOf(snap, wf, map[string]any{f.APIName: f.Output(raw)})
+			if !ok || !due.After(now) {
+				continue
+			}
+			runs = append(runs, river.InsertManyParams{Args: RunArgs{TenantID: a.TenantID, Object: a.Object, Workflow: a.Workflow, RecordID: after, Trigger: "date", Due: &due},
+				InsertOpts: &river.InsertOpts{ScheduledAt: due, MaxAttempts: maxRunAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+		}
+		rows.Close()
+		last := n < 1000
+		err = e.db.InTx(ctx, func(ctx context.Context) error {
+			if len(runs) > 0 {
+				if _, err := e.queue.EnqueueMany(ctx, runs); err != nil {
+					return err
+				}
+			}
+			if last {
+				return jobs.CompleteInTx(ctx, e.db, job)
+			}
+			return nil
+		})
+		if err != nil || last {
+			return err
+		}
+	}
 }

@@ -57,6 +57,9 @@ func (e *Engine) registerSchedules() error {
 	if err := jobs.Register(e.queue, &fireWorker{e: e}); err != nil {
 		return err
 	}
+	if err := jobs.Register(e.queue, &backfillWorker{e: e}); err != nil {
+		return err
+	}
 	e.queue.Client().PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return TickArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	return nil
@@ -68,6 +71,9 @@ func (e *Engine) SyncSchedules(ctx context.Context, snap *metadata.Snapshot) err
 	conn := e.db.Conn(ctx)
 	if err := conn.Exec(`DELETE FROM workflow_schedules WHERE tenant_id = ?`, snap.Tenant.ID).Error; err != nil {
 		return fmt.Errorf("sync workflow schedules: %w", err)
+	}
+	if err := e.enqueueBackfills(ctx, snap); err != nil {
+		return err
 	}
 	loc := location(snap)
 	for _, o := range snap.Objects {

@@ -376,3 +376,35 @@ func TestWorkflows_AfterDeleteSeesTheDeletedRecord(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkflows_DateRelativeIsBackfilledForExistingRecords(t *testing.T) {
+	forEachDialectWith(t, testserver.Options{Jobs: true}, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		create(t, s, tok, "deal", map[string]any{"name": "Future", "close_date": "2099-06-01"})
+		create(t, s, tok, "deal", map[string]any{"name": "Past", "close_date": "2001-06-01"})
+		create(t, s, tok, "deal", map[string]any{"name": "None"})
+		w := map[string]any{"api_name": "before_close", "labels": map[string]any{"en": "Before close"}, "active": true,
+			"trigger": map[string]any{"type": "date_relative", "field": "close_date", "offset_days": -7, "hour": 9},
+			"actions": []any{map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "{{name}} closes in a week"}}}}
+		s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, w).Expect(t, 201)
+		waitJobs(t, s)
+		// 25 May 2099 09:00 in Shanghai.
+		due := scheduledRuns(t, s, "before_close")
+		if len(due) != 1 || !due[0].Equal(time.Date(2099, 5, 25, 1, 0, 0, 0, time.UTC)) {
+			t.Fatalf("backfilled runs: %v", due)
+		}
+		// Saving the metadata again does not schedule twice; changing the
+		// trigger schedules for the new time.
+		s.Do(t, "PUT", "/api/v1/meta/objects/deal/workflows/before_close", tok, w).Expect(t, 200)
+		waitJobs(t, s)
+		if due := scheduledRuns(t, s, "before_close"); len(due) != 1 {
+			t.Fatalf("after re-saving: %v", due)
+		}
+		w["trigger"].(map[string]any)["offset_days"] = -1
+		s.Do(t, "PUT", "/api/v1/meta/objects/deal/workflows/before_close", tok, w).Expect(t, 200)
+		waitJobs(t, s)
+		if due := scheduledRuns(t, s, "before_close"); len(due) != 2 {
+			t.Fatalf("after changing the offset: %v", due)
+		}
+	})
+}
