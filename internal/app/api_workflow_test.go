@@ -186,8 +186,10 @@ func TestWorkflows_DateRelativeRunsWhenDueAndSkipsMovedDates(t *testing.T) {
 		for {
 			r := runs(t, s, tok, "workflow=remind")
 			if len(r) == 2 {
-				statuses := str(r[0]["status"]) + "," + str(r[1]["status"])
-				if statuses != "succeeded,skipped" {
+				// Both may become due in the same scheduler pass: any order.
+				statuses := map[string]int{str(r[0]["status"]): 1}
+				statuses[str(r[1]["status"])]++
+				if statuses["succeeded"] != 1 || statuses["skipped"] != 1 {
 					t.Fatalf("date runs: %v", r)
 				}
 				break
