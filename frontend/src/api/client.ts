@@ -68,6 +68,7 @@ import type {
   ExprVocabulary,
   ValidationRule,
 } from './types'
+import type { NotificationList, Workflow, WorkflowRun, WorkflowRunQuery } from './types'
 
 export const API_BASE = '/api/v1'
 export const CSRF_COOKIE = 'tessera_csrf'
@@ -546,6 +547,15 @@ export const api = {
     async deleteValidationRule(object: string, name: string): Promise<void> {
       await request<void>('DELETE', `/meta/objects/${enc(object)}/validation-rules/${enc(name)}`)
     },
+    async createWorkflow(object: string, workflow: Workflow): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('POST', `/meta/objects/${enc(object)}/workflows`, { body: workflow })).data
+    },
+    async replaceWorkflow(object: string, name: string, workflow: Workflow): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('PUT', `/meta/objects/${enc(object)}/workflows/${enc(name)}`, { body: workflow })).data
+    },
+    async deleteWorkflow(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/workflows/${enc(name)}`)
+    },
     async users(): Promise<AdminUser[]> {
       return (await request<{ data: AdminUser[] }>('GET', '/users')).data.data
     },
@@ -576,6 +586,29 @@ export const api = {
     async evaluate(object: string, input: ExprEvaluateInput, signal?: AbortSignal): Promise<ExprEvaluateResult> {
       return (await request<ExprEvaluateResult>('POST', `/meta/objects/${enc(object)}/expressions/evaluate`, { body: input, signal }))
         .data
+    },
+  },
+
+  /** Workflow runs: the execution log (manage_metadata) and manual starts (who may edit the record). */
+  workflows: {
+    /** Newest first; `before` pages on by started_at. */
+    async runs(query: WorkflowRunQuery, signal?: AbortSignal): Promise<WorkflowRun[]> {
+      return (await request<{ data: WorkflowRun[] }>('GET', '/workflow-runs', { query: { ...query }, signal })).data.data ?? []
+    },
+    /** Starts an active manual workflow on a record: 202 with the queued job's id. */
+    async runManual(object: string, id: string, name: string): Promise<{ job_id: number }> {
+      return (await request<{ job_id: number }>('POST', `/records/${enc(object)}/${enc(id)}/workflows/${enc(name)}`)).data
+    },
+  },
+
+  /** The signed-in user's in-app notifications. */
+  notifications: {
+    async list(unreadOnly: boolean, signal?: AbortSignal): Promise<NotificationList> {
+      const res = await request<NotificationList>('GET', '/notifications', { query: { unread: unreadOnly ? 'true' : undefined }, signal })
+      return { data: res.data.data ?? [], unread: res.data.unread ?? 0 }
+    },
+    async markRead(target: { ids: string[] } | { all: true }): Promise<number> {
+      return (await request<{ marked: number }>('POST', '/notifications/read', { body: target })).data.marked ?? 0
     },
   },
 

@@ -134,6 +134,7 @@ export interface ObjectMeta {
   list_views?: ListViewMeta[] | null
   sharing?: SharingSettings | null
   validation_rules?: ValidationRule[] | null
+  workflows?: Workflow[] | null
 }
 
 export interface UserSummary {
@@ -642,6 +643,8 @@ export interface ExprName {
   labels?: Labels
   /** A picklist's option api names. */
   options?: string[]
+  /** The options' labels by api name. */
+  option_labels?: Record<string, Labels>
 }
 
 export interface ExprFunction {
@@ -708,4 +711,127 @@ export interface ValidationRule {
   /** The field the message attaches to on forms ("" or absent: the form). */
   field?: string
   active: boolean
+}
+
+// ---------------------------------------------------------------- workflows (metadata/workflow.go)
+
+export type WorkflowTriggerType =
+  | 'before_save'
+  | 'after_create'
+  | 'after_update'
+  | 'after_save'
+  | 'after_delete'
+  | 'field_changed'
+  | 'schedule'
+  | 'date_relative'
+  | 'manual'
+
+/** When a workflow runs. Which properties apply depends on the type. */
+export interface WorkflowTrigger {
+  type: WorkflowTriggerType
+  /** field_changed: the field watched; date_relative: the date or datetime field. */
+  field?: string
+  /** field_changed: the value (as text) the field must change to; empty: any change. */
+  to?: string
+  /** date_relative: negative runs before the date. */
+  offset_days?: number
+  /** date_relative on a datetime field: minutes more (a reminder 30 minutes before: -30). */
+  offset_minutes?: number
+  /** date_relative on a date field: the hour of the day (tenant time zone). */
+  hour?: number
+  /** schedule: minute hour day month weekday, in the tenant's time zone. */
+  cron?: string
+  /** schedule: the records it runs on (list filter language). */
+  filter?: string
+}
+
+export type WorkflowActionType = 'update_fields' | 'create_record' | 'assign_owner' | 'notify' | 'email' | 'webhook' | 'start_approval' | 'plugin'
+
+/** One step of a workflow. Values are expressions; subject and body are templates with {{expression}} parts. */
+export interface WorkflowAction {
+  type: WorkflowActionType
+  /** update_fields: "" (the record itself) or a lookup field (the record it points to). */
+  target?: string
+  /** create_record: the object to create. */
+  object?: string
+  /** update_fields, create_record: field -> expression. */
+  values?: Record<string, string>
+  /** notify, email: owner, manager, creator, field:<user field>, user:<id>, role:<api name>; assign_owner: the pool (user:, role:). */
+  to?: string[]
+  /** assign_owner: only users of the department or team named like the record's value of this field. */
+  match_field?: string
+  subject?: Labels
+  body?: Labels
+  /** webhook: where the record is POSTed. */
+  url?: string
+  process?: string
+  plugin?: string
+  params?: Record<string, string>
+}
+
+export interface Workflow {
+  api_name: string
+  labels: Labels
+  description?: string
+  active: boolean
+  order: number
+  trigger: WorkflowTrigger
+  /** An expression; empty always holds. */
+  condition?: string
+  actions: WorkflowAction[]
+}
+
+export type WorkflowRunStatus = 'succeeded' | 'failed' | 'skipped'
+
+/** One action's entry in the execution log. */
+export interface WorkflowRunAction {
+  type: WorkflowActionType | string
+  status: WorkflowRunStatus | string
+  detail?: string
+  output?: Record<string, unknown>
+}
+
+/** GET /workflow-runs: one run, as logged. */
+export interface WorkflowRun {
+  id: string
+  job_id: number
+  workflow: string
+  object: string
+  record_id: string
+  /** What started it: create, update, delete, date, schedule, manual. */
+  trigger: string
+  depth: number
+  status: WorkflowRunStatus | string
+  started_at: string
+  finished_at: string | null
+  inputs: Record<string, unknown> | null
+  actions: WorkflowRunAction[] | null
+  error: string
+}
+
+export interface WorkflowRunQuery {
+  object?: string
+  workflow?: string
+  record_id?: string
+  status?: string
+  limit?: number
+  /** RFC 3339 started_at of the last run of the previous page. */
+  before?: string
+}
+
+/** GET /notifications: the caller's own in-app notifications. */
+export interface AppNotification {
+  id: string
+  title: string
+  body: string
+  object: string
+  record_id: string
+  source: string
+  created_at: string
+  read_at: string | null
+}
+
+export interface NotificationList {
+  data: AppNotification[]
+  unread: number
 }

@@ -53,6 +53,12 @@ export const adminRoutes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/ObjectValidationRulesView.vue'),
             props: true,
           },
+          {
+            path: 'workflows',
+            name: 'admin-object-workflows',
+            component: () => import('@/views/admin/ObjectWorkflowsView.vue'),
+            props: true,
+          },
         ],
       },
       {
@@ -74,6 +80,19 @@ export const adminRoutes: RouteRecordRaw[] = [
         name: 'admin-list-views',
         component: () => import('@/views/admin/ObjectPickerView.vue'),
         props: { tool: 'listViews' },
+        meta: { caps: META },
+      },
+      {
+        path: 'workflows',
+        name: 'admin-workflows',
+        component: () => import('@/views/admin/ObjectPickerView.vue'),
+        props: { tool: 'workflows' },
+        meta: { caps: META },
+      },
+      {
+        path: 'workflow-runs',
+        name: 'admin-workflow-runs',
+        component: () => import('@/views/admin/WorkflowRunsView.vue'),
         meta: { caps: META },
       },
       { path: 'users', name: 'admin-users', meta: { caps: USERS }, component: () => import('@/views/admin/UsersView.vue') },

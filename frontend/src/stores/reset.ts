@@ -5,6 +5,7 @@ import { useUsersStore } from './users'
 import { useViewsStore } from './views'
 import { useAdminUsersStore } from './adminUsers'
 import { useOrgStore } from './org'
+import { useNotificationsStore } from './notifications'
 import { clearRecordCache } from '@/composables/useRecordCache'
 
 export function resetSessionState(): void {
@@ -14,5 +15,6 @@ export function resetSessionState(): void {
   useViewsStore().reset()
   useAdminUsersStore().reset()
   useOrgStore().reset()
+  useNotificationsStore().reset()
   clearRecordCache()
 }

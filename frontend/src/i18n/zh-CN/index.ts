@@ -2,5 +2,6 @@ import common from './common'
 import workspace from './workspace'
 import admin from './admin'
 import access from './access'
+import automation from './automation'
 
-export default { common, workspace, admin, access }
+export default { common, workspace, admin, access, automation }
