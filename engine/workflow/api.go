@@ -57,6 +57,15 @@ func (e *Engine) ListRuns(c *gin.Context) {
 			args = append(args, v)
 		}
 	}
+	if v := c.Query("job_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			problem.Write(c, problem.Field("job_id", problem.CodeInvalidValue, "job_id is the number a manual run answered"))
+			return
+		}
+		where = append(where, "job_id = ?")
+		args = append(args, id)
+	}
 	if v := c.Query("before"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {

@@ -410,3 +410,27 @@ func TestWorkflows_DateRelativeIsBackfilledForExistingRecords(t *testing.T) {
 		}
 	})
 }
+
+// Members learn of the automation only what they can act on.
+func TestWorkflows_MembersDoNotSeeTheirWorkings(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		o := newSalesOrg(t, s, "acme")
+		s.Do(t, "POST", "/api/v1/meta/objects/opportunity/workflows", o.admin, map[string]any{"api_name": "secret_hook", "labels": map[string]any{"en": "Hook"},
+			"active": true, "trigger": map[string]any{"type": "after_save"}, "condition": "amount > 1",
+			"actions": []any{map[string]any{"type": "webhook", "url": "https://hooks.example.com/secret-token"}}}).Expect(t, 201)
+		s.Do(t, "POST", "/api/v1/meta/objects/opportunity/workflows", o.admin, map[string]any{"api_name": "button", "labels": map[string]any{"en": "Button"},
+			"active": true, "trigger": map[string]any{"type": "manual"},
+			"actions": []any{map[string]any{"type": "update_fields", "values": map[string]any{"next_step": `"Call"`}}}}).Expect(t, 201)
+		member := s.Do(t, "GET", "/api/v1/meta/objects/opportunity", o.repA.tok, nil).Expect(t, 200)
+		if strings.Contains(string(member.Body), "secret-token") || strings.Contains(string(member.Body), "amount > 1") {
+			t.Fatal("a member sees a workflow's webhook address or condition")
+		}
+		wfs := member.JSON(t)["workflows"].([]any)
+		if len(wfs) != 1 || wfs[0].(map[string]any)["api_name"] != "button" {
+			t.Fatalf("member's workflows: %v", wfs)
+		}
+		if !strings.Contains(string(s.Do(t, "GET", "/api/v1/meta/objects/opportunity", o.admin, nil).Expect(t, 200).Body), "secret-token") {
+			t.Fatal("the admin does not see the workflow")
+		}
+	})
+}

@@ -79,8 +79,9 @@ func locale(c *gin.Context) string {
 func (h *Handlers) ListObjects(c *gin.Context) {
 	snap := readable(c)
 	out := make([]objectView, 0, len(snap.Objects))
+	admin := managesMetadata(c)
 	for _, o := range snap.Objects {
-		out = append(out, view(o, snap.Tenant.Locale))
+		out = append(out, readerView(o, snap.Tenant.Locale, admin))
 	}
 	c.JSON(http.StatusOK, gin.H{"data": out, "version": snap.Version})
 }
@@ -94,8 +95,9 @@ func (h *Handlers) GetObject(c *gin.Context) {
 		return
 	}
 	// What the caller sees depends on their field security too.
-	c.Header("ETag", strings.TrimSuffix(etag(snap.Version), `"`)+"-"+fieldKeyHash(c)+`"`)
-	c.JSON(http.StatusOK, view(o, snap.Tenant.Locale))
+	admin := managesMetadata(c)
+	c.Header("ETag", strings.TrimSuffix(etag(snap.Version), `"`)+"-"+fieldKeyHash(c)+map[bool]string{true: "a", false: "m"}[admin]+`"`)
+	c.JSON(http.StatusOK, readerView(o, snap.Tenant.Locale, admin))
 }
 
 // readable is the metadata as the caller may read it: whoever manages
@@ -431,4 +433,38 @@ func (h *Handlers) UpdateTenant(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, snap.TenantInfo())
+}
+
+func managesMetadata(c *gin.Context) bool {
+	g := access.FromContext(c.Request.Context())
+	return g == nil || g.Has(access.CapManageMetadata)
+}
+
+// readerView is an object as a member who does not manage metadata sees
+// it: the automation's workings (conditions, webhook addresses,
+// recipients, validation rules) stay with the admins; members learn only
+// what they can act on, the active manual workflows and approval
+// processes by name.
+func readerView(o *metadata.Object, locale string, admin bool) objectView {
+	v := view(o, locale)
+	if admin {
+		return v
+	}
+	c := *v.Object
+	c.ValidationRules = []metadata.ValidationRule{}
+	c.Workflows = []metadata.Workflow{}
+	for _, w := range o.Workflows {
+		if w.Active && w.Trigger.Type == metadata.TriggerManual {
+			c.Workflows = append(c.Workflows, metadata.Workflow{APIName: w.APIName, Labels: w.Labels, Active: true, Order: w.Order,
+				Trigger: metadata.Trigger{Type: metadata.TriggerManual}, Actions: []metadata.Action{}})
+		}
+	}
+	c.ApprovalProcesses = []metadata.ApprovalProcess{}
+	for _, p := range o.ApprovalProcesses {
+		if p.Active {
+			c.ApprovalProcesses = append(c.ApprovalProcesses, metadata.ApprovalProcess{APIName: p.APIName, Labels: p.Labels, Description: p.Description, Active: true, Steps: []metadata.ApprovalStep{}})
+		}
+	}
+	v.Object = &c
+	return v
 }
