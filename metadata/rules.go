@@ -201,6 +201,8 @@ func (s *Service) checkExpressions(cs *changeSet) error {
 		return nil
 	}
 	next := cs.next()
+	var own []problem.FieldError
+	var broken error
 	for _, o := range next.Objects {
 		for _, f := range o.Fields {
 			if f.Rollup == nil || cs.focus[o.APIName+".fields."+f.APIName+".formula"] != "" {
@@ -217,10 +219,21 @@ func (s *Service) checkExpressions(cs *changeSet) error {
 			}
 			if field, ok := cs.focus[o.APIName+"."+e.Path]; ok {
 				fe.Field = field
-				return problem.Invalid("the expression is not valid", *fe)
+				own = append(own, *fe)
+				continue
 			}
-			return problem.Conflict(problem.CodeReferenced, "the change breaks %s (%s.%s): %s", e.Path, o.APIName, e.Path, fe.Message)
+			if broken == nil {
+				broken = problem.Conflict(problem.CodeReferenced, "the change breaks %s (%s.%s): %s", e.Path, o.APIName, e.Path, fe.Message)
+			}
 		}
+	}
+	// Every expression the request wrote is reported at once; otherwise
+	// the first one it breaks elsewhere.
+	if len(own) > 0 {
+		return problem.Invalid("the expression is not valid", own...)
+	}
+	if broken != nil {
+		return broken
 	}
 	return nil
 }

@@ -158,10 +158,13 @@ func workflowExpressions(o *Object, w *Workflow, out []Expression) []Expression 
 			}
 			out = append(out, e)
 		}
-		for _, tmpl := range []Labels{a.Subject, a.Body} {
+		for _, tmpl := range []struct {
+			name   string
+			labels Labels
+		}{{"subject", a.Subject}, {"body", a.Body}} {
 			for _, locale := range []string{"en", "zh-CN"} {
-				for j, part := range TemplateParts(tmpl[locale]) {
-					out = append(out, Expression{Path: fmt.Sprintf("%s.actions[%d].template.%s[%d]", base, i, locale, j), Source: part, Prior: prior, Any: true})
+				for j, part := range TemplateParts(tmpl.labels[locale]) {
+					out = append(out, Expression{Path: fmt.Sprintf("%s.actions[%d].%s.%s[%d]", base, i, tmpl.name, locale, j), Source: part, Prior: prior, Any: true})
 				}
 			}
 		}

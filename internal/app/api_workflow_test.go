@@ -434,3 +434,22 @@ func TestWorkflows_MembersDoNotSeeTheirWorkings(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkflows_EveryBadExpressionIsReportedAtOnce(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *testserver.Server) {
+		tok := dealTenant(t, s, "acme")
+		bad := s.Do(t, "POST", "/api/v1/meta/objects/deal/workflows", tok, map[string]any{"api_name": "w", "labels": map[string]any{"en": "W"},
+			"active": true, "trigger": map[string]any{"type": "after_save"}, "condition": "amout > 1",
+			"actions": []any{
+				map[string]any{"type": "update_fields", "values": map[string]any{"discount": "discont * 2"}},
+				map[string]any{"type": "notify", "to": []any{"owner"}, "subject": map[string]any{"en": "Deal {{nme}}"}},
+			}}).Expect(t, 400).JSON(t)
+		var fields []string
+		for _, e := range bad["errors"].([]any) {
+			fields = append(fields, str(e.(map[string]any)["field"]))
+		}
+		if strings.Join(fields, ",") != "condition,actions[0].values.discount,actions[1].subject.en[0]" {
+			t.Fatalf("errors: %v", fields)
+		}
+	})
+}
