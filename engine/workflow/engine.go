@@ -21,7 +21,9 @@ import (
 
 	"github.com/tessera-crm/tessera/engine/expression"
 	"github.com/tessera-crm/tessera/engine/record"
+	"github.com/tessera-crm/tessera/internal/access"
 	"github.com/tessera-crm/tessera/internal/database"
+	"github.com/tessera-crm/tessera/internal/identity"
 	"github.com/tessera-crm/tessera/internal/jobs"
 	"github.com/tessera-crm/tessera/metadata"
 )
@@ -216,7 +218,21 @@ func (e *Engine) holds(ctx context.Context, snap *metadata.Snapshot, obj *metada
 	if err != nil {
 		return false, err
 	}
-	return p.Bool(expression.Vars(&expression.Input{Record: rec, Prior: prior, Related: related, Now: e.now()}, p))
+	return p.Bool(expression.Vars(&expression.Input{Record: rec, Prior: prior, Related: related, User: userOf(ctx), Now: e.now()}, p))
+}
+
+// userOf is $user for the request ctx carries: the user whose write
+// triggered a condition (blank in runs, which act on their own).
+func userOf(ctx context.Context) expression.User {
+	p := identity.FromContext(ctx)
+	if p == nil || p.Operator {
+		return expression.User{}
+	}
+	u := expression.User{ID: p.UserID, Email: p.Email, Name: p.Name}
+	if g := access.FromContext(ctx); g != nil {
+		u.Role, u.Team, u.Manager = g.Profile()
+	}
+	return u
 }
 
 // fires reports whether a save of kind ev.Kind meets trigger t.
