@@ -91,24 +91,21 @@ func (g DDL) NamespaceUpgrade(from int) []string {
 func (g DDL) accessTables() []string {
 	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
 	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
-	idx := func(table, suffix, cols string) string {
-		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
-	}
 	stmts := []string{
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, grantee text NOT NULL, access text NOT NULL, reason text NOT NULL, created_by %s, created_at %s NOT NULL)`,
 			g.table(TableShares), uuidT, uuidT, uuidT, tsT),
 		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (object, record_id, grantee, reason)`, g.q(g.D.IndexName(g.Key, TableShares, "record")), g.table(TableShares)),
 		// Serves the list predicate "id IN (records shared with my grantees)".
-		idx(TableShares, "grantee", "object, grantee, record_id, access"),
+		g.systemIndex(TableShares, "grantee", "object, grantee, record_id, access"),
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, at %s NOT NULL, actor_id %s, actor_kind text NOT NULL, actor_name text NOT NULL, ip text NOT NULL, client text NOT NULL, request_id text NOT NULL, action text NOT NULL, object text NOT NULL, record_id text NOT NULL, summary text NOT NULL, before text, after text)`,
 			g.table(TableAuditLog), uuidT, tsT, uuidT),
-		idx(TableAuditLog, "at", "at"),
-		idx(TableAuditLog, "record", "object, record_id, at"),
-		idx(TableAuditLog, "actor", "actor_id, at"),
-		idx(TableAuditLog, "action", "action, at"),
+		g.systemIndex(TableAuditLog, "at", "at"),
+		g.systemIndex(TableAuditLog, "record", "object, record_id, at"),
+		g.systemIndex(TableAuditLog, "actor", "actor_id, at"),
+		g.systemIndex(TableAuditLog, "action", "action, at"),
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, field text NOT NULL, old_value text, new_value text, changed_at %s NOT NULL, changed_by %s)`,
 			g.table(TableFieldHistory), uuidT, uuidT, tsT, uuidT),
-		idx(TableFieldHistory, "record", "object, record_id, changed_at"),
+		g.systemIndex(TableFieldHistory, "record", "object, record_id, changed_at"),
 		// Byte order, so that a path prefix is a contiguous range.
 		fmt.Sprintf(`CREATE TABLE %s (user_id %s PRIMARY KEY, role_path text %s NOT NULL)`, g.table(TableMembers), uuidT, g.D.BinaryCollation()),
 		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (role_path, user_id)`, g.q(g.D.IndexName(g.Key, TableMembers, "path")), g.table(TableMembers)),
@@ -122,19 +119,16 @@ func (g DDL) automationTables() []string {
 	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
 	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
 	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
-	idx := func(table, suffix, cols string) string {
-		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
-	}
 	return []string{
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, job_id %s, workflow text NOT NULL, object text NOT NULL, record_id text NOT NULL, trigger text NOT NULL, depth %s NOT NULL, status text NOT NULL, started_at %s NOT NULL, finished_at %s, inputs text NOT NULL, actions text NOT NULL, error text NOT NULL)`,
 			g.table(TableWorkflowRuns), uuidT, intT, intT, tsT, tsT),
-		idx(TableWorkflowRuns, "workflow", "object, workflow, started_at"),
-		idx(TableWorkflowRuns, "record", "object, record_id, started_at"),
+		g.systemIndex(TableWorkflowRuns, "workflow", "object, workflow, started_at"),
+		g.systemIndex(TableWorkflowRuns, "record", "object, record_id, started_at"),
 		// A job's run is written once, with the job's completion.
 		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (job_id)`, g.q(g.D.IndexName(g.Key, TableWorkflowRuns, "job")), g.table(TableWorkflowRuns)),
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, user_id %s NOT NULL, title text NOT NULL, body text NOT NULL, object text NOT NULL, record_id text NOT NULL, source text NOT NULL, created_at %s NOT NULL, read_at %s)`,
 			g.table(TableNotifications), uuidT, uuidT, tsT, tsT),
-		idx(TableNotifications, "user", "user_id, created_at"),
+		g.systemIndex(TableNotifications, "user", "user_id, created_at"),
 	}
 }
 
@@ -143,20 +137,22 @@ func (g DDL) approvalTables() []string {
 	uuidT := g.D.ColumnType(sqldialect.KindUUID, 0, 0)
 	tsT := g.D.ColumnType(sqldialect.KindDatetime, 0, 0)
 	intT := g.D.ColumnType(sqldialect.KindInteger, 0, 0)
-	idx := func(table, suffix, cols string) string {
-		return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
-	}
 	return []string{
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, object text NOT NULL, record_id %s NOT NULL, process text NOT NULL, status text NOT NULL, step %s NOT NULL, submitted_by %s, submitted_at %s NOT NULL, decided_at %s, comment text NOT NULL)`,
 			g.table(TableApprovals), uuidT, uuidT, intT, uuidT, tsT, tsT),
-		idx(TableApprovals, "record", "object, record_id, submitted_at"),
+		g.systemIndex(TableApprovals, "record", "object, record_id, submitted_at"),
 		// One pending approval per record: a second submission is refused.
 		fmt.Sprintf(`CREATE UNIQUE INDEX %s ON %s (object, record_id) WHERE status = 'pending'`, g.q(g.D.IndexName(g.Key, TableApprovals, "pending")), g.table(TableApprovals)),
 		fmt.Sprintf(`CREATE TABLE %s (id %s PRIMARY KEY, approval_id %s NOT NULL, step %s NOT NULL, approver_id %s NOT NULL, status text NOT NULL, comment text NOT NULL, created_at %s NOT NULL, decided_at %s)`,
 			g.table(TableApprovalTasks), uuidT, uuidT, intT, uuidT, tsT, tsT),
-		idx(TableApprovalTasks, "approval", "approval_id, step"),
-		idx(TableApprovalTasks, "inbox", "approver_id, status, created_at"),
+		g.systemIndex(TableApprovalTasks, "approval", "approval_id, step"),
+		g.systemIndex(TableApprovalTasks, "inbox", "approver_id, status, created_at"),
 	}
+}
+
+// systemIndex indexes a system table of the namespace.
+func (g DDL) systemIndex(table, suffix, cols string) string {
+	return fmt.Sprintf(`CREATE INDEX %s ON %s (%s)`, g.q(g.D.IndexName(g.Key, table, suffix)), g.table(table), cols)
 }
 
 // DropNamespace removes a tenant's tables.

@@ -169,7 +169,13 @@ func converter(t Type) func(any) any {
 			return nil
 		}
 	case Boolean:
-		return func(v any) any { b, _ := v.(bool); return b }
+		return func(v any) any {
+			if s, ok := v.(string); ok {
+				return s == "true" // a value written as text (a trigger's "to")
+			}
+			b, _ := v.(bool)
+			return b
+		}
 	case Date:
 		return func(v any) any {
 			switch x := v.(type) {
@@ -266,4 +272,18 @@ func sameValue(a, b any) bool {
 		return ok && ta.Equal(tb)
 	}
 	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// FieldValue is a stored, API or canonical value of field f as the
+// language holds it.
+func FieldValue(f *metadata.Field, v any) any { return converter(FieldType(f))(v) }
+
+// IsBlank reports whether a language value is blank (nil, "", no items).
+func IsBlank(v any) bool { return isBlank(v) }
+
+// SameFieldValue compares two values of field f in whatever form they come
+// (API strings, canonical decimals and times, text a user typed).
+func SameFieldValue(f *metadata.Field, a, b any) bool {
+	conv := converter(FieldType(f))
+	return sameValue(conv(a), conv(b))
 }

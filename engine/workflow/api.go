@@ -130,13 +130,7 @@ func (e *Engine) RunManual(c *gin.Context) {
 		problem.Write(c, problem.NotFound("%s has no active manual workflow %q", object, name))
 		return
 	}
-	acc, err := e.records.Access(ctx, snap, object, id)
-	if err != nil {
-		problem.Write(c, err)
-		return
-	}
-	if !acc.Edit {
-		problem.Write(c, problem.Forbidden("you may read this "+object+" but not change it, so you cannot run its workflows"))
+	if !e.editable(c, snap, object, id, "run its workflows") {
 		return
 	}
 	by := ""
@@ -249,4 +243,19 @@ func (e *Engine) MarkRead(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"marked": res.RowsAffected})
+}
+
+// editable answers whether the caller may change the record, writing the
+// refusal (404 when they cannot read it, 403 when only read) otherwise.
+func (e *Engine) editable(c *gin.Context, snap *metadata.Snapshot, object, id, what string) bool {
+	acc, err := e.records.Access(c.Request.Context(), snap, object, id)
+	if err != nil {
+		problem.Write(c, err)
+		return false
+	}
+	if !acc.Edit {
+		problem.Write(c, problem.Forbidden("you may read this "+object+" but not change it, so you cannot "+what))
+		return false
+	}
+	return true
 }

@@ -47,13 +47,7 @@ func (e *Engine) Submit(c *gin.Context) {
 		problem.Write(c, problem.UnknownObject(object))
 		return
 	}
-	acc, err := e.records.Access(ctx, snap, object, id)
-	if err != nil {
-		problem.Write(c, err)
-		return
-	}
-	if !acc.Edit {
-		problem.Write(c, problem.Forbidden("you may read this "+object+" but not change it, so you cannot submit it for approval"))
+	if !e.editable(c, snap, object, id, "submit it for approval") {
 		return
 	}
 	ap, err := e.submit(ctx, snap, obj, id, in.Process, in.Comment, identity.FromContext(ctx).UserID)

@@ -114,15 +114,7 @@ func (w *backfillWorker) Work(ctx context.Context, job *river.Job[BackfillArgs])
 	if err != nil {
 		return err
 	}
-	obj := snap.Object(a.Object)
-	var wf *metadata.Workflow
-	if obj != nil {
-		for i := range obj.Workflows {
-			if obj.Workflows[i].APIName == a.Workflow {
-				wf = &obj.Workflows[i]
-			}
-		}
-	}
+	obj, wf := findWorkflow(snap, a.Object, a.Workflow)
 	if wf == nil || !wf.Active || wf.Trigger.Type != metadata.TriggerDateRelative || triggerFingerprint(wf) != a.Trigger {
 		return nil // changed since: the change enqueued its own backfill
 	}

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/shopspring/decimal"
 
 	"github.com/tessera-crm/tessera/engine/expression"
 	"github.com/tessera-crm/tessera/engine/record"
@@ -247,56 +246,34 @@ func fires(t metadata.Trigger, ev record.Event) bool {
 	case metadata.TriggerAfterDelete:
 		return ev.Kind == record.EventDelete
 	case metadata.TriggerFieldChanged:
-		if ev.Kind == record.EventDelete {
+		f := ev.Object.Field(t.Field)
+		if ev.Kind == record.EventDelete || f == nil {
 			return false
 		}
 		now := ev.After[t.Field]
 		if ev.Kind == record.EventCreate {
-			if isBlank(now) {
+			if expression.IsBlank(expression.FieldValue(f, now)) {
 				return false
 			}
-		} else if sameValue(ev.Before[t.Field], now) {
+		} else if expression.SameFieldValue(f, ev.Before[t.Field], now) {
 			return false
 		}
-		return t.To == "" || sameValue(t.To, now)
+		return t.To == "" || expression.SameFieldValue(f, t.To, now)
 	}
 	return false
 }
 
-func isBlank(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == ""
-	case []string:
-		return len(x) == 0
+// findWorkflow returns the object and its workflow of that name; either is
+// nil when the metadata no longer has it.
+func findWorkflow(snap *metadata.Snapshot, object, name string) (*metadata.Object, *metadata.Workflow) {
+	obj := snap.Object(object)
+	if obj == nil {
+		return nil, nil
 	}
-	return false
-}
-
-// sameValue compares values across their forms: the API's strings and the
-// canonical decimals, times and lists.
-func sameValue(a, b any) bool {
-	if isBlank(a) || isBlank(b) {
-		return isBlank(a) && isBlank(b)
+	for i := range obj.Workflows {
+		if obj.Workflows[i].APIName == name {
+			return obj, &obj.Workflows[i]
+		}
 	}
-	da, errA := decimal.NewFromString(text(a))
-	db, errB := decimal.NewFromString(text(b))
-	if errA == nil && errB == nil {
-		return da.Equal(db)
-	}
-	return text(a) == text(b)
-}
-
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
+	return obj, nil
 }

@@ -80,15 +80,7 @@ func (e *Engine) run(ctx context.Context, job *river.Job[RunArgs]) error {
 	if err != nil {
 		return fmt.Errorf("workflow run %d: %w", job.ID, err)
 	}
-	obj := snap.Object(a.Object)
-	var wf *metadata.Workflow
-	if obj != nil {
-		for i := range obj.Workflows {
-			if obj.Workflows[i].APIName == a.Workflow {
-				wf = &obj.Workflows[i]
-			}
-		}
-	}
+	obj, wf := findWorkflow(snap, a.Object, a.Workflow)
 	if wf == nil || !wf.Active {
 		return e.finish(ctx, snap, job, runLog{status: StatusSkipped, err: "the workflow no longer exists or is inactive"})
 	}

@@ -150,15 +150,7 @@ func (w *fireWorker) Work(ctx context.Context, job *river.Job[FireArgs]) error {
 	if err != nil {
 		return err
 	}
-	obj := snap.Object(a.Object)
-	var wf *metadata.Workflow
-	if obj != nil {
-		for i := range obj.Workflows {
-			if obj.Workflows[i].APIName == a.Workflow {
-				wf = &obj.Workflows[i]
-			}
-		}
-	}
+	obj, wf := findWorkflow(snap, a.Object, a.Workflow)
 	if wf == nil || !wf.Active || wf.Trigger.Type != metadata.TriggerSchedule {
 		return nil
 	}
