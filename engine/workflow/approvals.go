@@ -483,27 +483,87 @@ type inboxItem struct {
 	Name     string   `json:"record_name"`
 }
 
-// inbox lists the caller's pending approval tasks, oldest first.
+// inbox lists the caller's pending approval tasks, oldest first: one
+// query for the tasks, one for their approvals and their tasks, and one
+// per object for the records' names.
 func (e *Engine) inbox(ctx context.Context, snap *metadata.Snapshot, user string) ([]inboxItem, error) {
 	approvals, tasks := e.tables(snap)
 	ts, err := e.scanTasks(ctx, fmt.Sprintf(`SELECT t.id, t.approval_id, t.step, t.approver_id, t.status, t.comment, t.created_at, t.decided_at FROM %s t JOIN %s a ON a.id = t.approval_id
 		WHERE t.approver_id = ? AND t.status = ? AND a.status = ? AND a.step = t.step ORDER BY t.created_at, t.id LIMIT 200`, tasks, approvals), user, taskPending, ApprovalPending)
+	if err != nil || len(ts) == 0 {
+		return []inboxItem{}, err
+	}
+	ids := make([]any, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ApprovalID
+	}
+	in := placeholders(len(ids))
+	list, err := e.scanApprovals(ctx, fmt.Sprintf(`SELECT id, object, record_id, process, status, step, submitted_by, submitted_at, decided_at, comment FROM %s WHERE id IN (%s)`, approvals, in), ids...)
 	if err != nil {
 		return nil, err
 	}
-	out := []inboxItem{}
+	all, err := e.scanTasks(ctx, fmt.Sprintf(`SELECT id, approval_id, step, approver_id, status, comment, created_at, decided_at FROM %s WHERE approval_id IN (%s) ORDER BY step, created_at, id`, tasks, in), ids...)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*Approval{}
+	records := map[string][]string{}
+	for _, ap := range list {
+		byID[ap.ID] = ap
+		records[ap.Object] = append(records[ap.Object], ap.RecordID)
+	}
+	for _, t := range all {
+		if ap := byID[t.ApprovalID]; ap != nil {
+			ap.Tasks = append(ap.Tasks, t)
+		}
+	}
+	names, err := e.recordNames(ctx, snap, records)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inboxItem, 0, len(ts))
 	for _, t := range ts {
-		ap, err := e.load(ctx, snap, t.ApprovalID, false)
-		if err != nil {
-			return nil, err
+		ap := byID[t.ApprovalID]
+		if ap == nil {
+			continue
 		}
-		name := ap.RecordID
-		if rec, err := e.records.Get(asSystem(ctx), snap, ap.Object, ap.RecordID, record.GetOptions{}); err == nil {
-			if obj := snap.Object(ap.Object); obj != nil {
-				name = nameOf(obj, rec)
-			}
+		name := names[ap.Object+":"+ap.RecordID]
+		if name == "" {
+			name = ap.RecordID
 		}
-		out = append(out, inboxItem{Task: t, Approval: *ap, Name: strings.TrimSpace(name)})
+		out = append(out, inboxItem{Task: t, Approval: *ap, Name: name})
 	}
 	return out, nil
 }
+
+// recordNames reads the name field of records, by object ("object:id").
+func (e *Engine) recordNames(ctx context.Context, snap *metadata.Snapshot, ids map[string][]string) (map[string]string, error) {
+	out := map[string]string{}
+	for object, list := range ids {
+		obj := snap.Object(object)
+		if obj == nil || obj.NameField == "" {
+			continue
+		}
+		args := make([]any, len(list))
+		for i, id := range list {
+			args[i] = id
+		}
+		q := fmt.Sprintf("SELECT id, %s FROM %s WHERE id IN (%s)", e.db.Dialect.Quote(obj.NameField), e.db.Dialect.Table(snap.Tenant.Key, object), placeholders(len(list)))
+		rows, err := e.db.Conn(ctx).Raw(q, args...).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("names of %s: %w", object, err)
+		}
+		for rows.Next() {
+			var id, name any
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("names of %s: %w", object, err)
+			}
+			out[object+":"+fmt.Sprint(metadata.OutputValue(sqldialect.KindUUID, 0, id))] = strings.TrimSpace(fmt.Sprint(metadata.OutputValue(sqldialect.KindText, 0, name)))
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
