@@ -426,6 +426,7 @@ test('phone width: the list turns into cards', async () => {
 ;(await import('./access.mjs')).accessScenarios({ page: () => page, base: () => base, api, shot, toast, password: PASSWORD })
 ;(await import('./expressions.mjs')).expressionScenarios({ page: () => page, base: () => base, api, shot, toast })
 ;(await import('./workflows.mjs')).workflowScenarios({ page: () => page, base: () => base, api, shot, toast })
+;(await import('./approvals.mjs')).approvalScenarios({ page: () => page, base: () => base, api, shot, toast, password: PASSWORD })
 
 test('user menu: own API keys outside Setup', async () => {
   await page.goto(`${base}`)

@@ -69,6 +69,7 @@ import type {
   ValidationRule,
 } from './types'
 import type { NotificationList, Workflow, WorkflowRun, WorkflowRunQuery } from './types'
+import type { Approval, ApprovalInboxItem, ApprovalProcess, FormState } from './types'
 
 export const API_BASE = '/api/v1'
 export const CSRF_COOKIE = 'tessera_csrf'
@@ -416,16 +417,22 @@ export const api = {
     async get(object: string, id: string, params: { fields?: string[]; expand?: string[] } = {}): Promise<RecordData> {
       return (await request<RecordData>('GET', `/records/${enc(object)}/${enc(id)}`, { query: params })).data
     },
-    async create(object: string, values: Record<string, unknown>): Promise<RecordData> {
-      return (await request<RecordData>('POST', `/records/${enc(object)}`, { body: values })).data
+    /** `layout`: held to that layout's required and required_if fields (400 `required` per field). */
+    async create(object: string, values: Record<string, unknown>, layout?: string): Promise<RecordData> {
+      return (await request<RecordData>('POST', `/records/${enc(object)}`, { body: values, query: { layout } })).data
     },
-    async update(object: string, id: string, values: Record<string, unknown>, version?: number): Promise<RecordData> {
+    async update(object: string, id: string, values: Record<string, unknown>, version?: number, layout?: string): Promise<RecordData> {
       return (
         await request<RecordData>('PATCH', `/records/${enc(object)}/${enc(id)}`, {
           body: values,
           headers: ifMatch(version),
+          query: { layout },
         })
       ).data
+    },
+    /** Which of a layout's fields are hidden and required for a record being edited (the draft over the stored record). */
+    async formState(object: string, input: { layout: string; id?: string; values: Record<string, unknown> }, signal?: AbortSignal): Promise<FormState> {
+      return (await request<FormState>('POST', `/records/${enc(object)}/form-state`, { body: input, signal })).data
     },
     async remove(object: string, id: string, version?: number): Promise<void> {
       await request<void>('DELETE', `/records/${enc(object)}/${enc(id)}`, { headers: ifMatch(version) })
@@ -556,6 +563,16 @@ export const api = {
     async deleteWorkflow(object: string, name: string): Promise<void> {
       await request<void>('DELETE', `/meta/objects/${enc(object)}/workflows/${enc(name)}`)
     },
+    async createApprovalProcess(object: string, process: ApprovalProcess): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('POST', `/meta/objects/${enc(object)}/approval-processes`, { body: process })).data
+    },
+    async replaceApprovalProcess(object: string, name: string, process: ApprovalProcess): Promise<ObjectMeta> {
+      return (await request<ObjectMeta>('PUT', `/meta/objects/${enc(object)}/approval-processes/${enc(name)}`, { body: process })).data
+    },
+    /** 409 while a workflow starts it. */
+    async deleteApprovalProcess(object: string, name: string): Promise<void> {
+      await request<void>('DELETE', `/meta/objects/${enc(object)}/approval-processes/${enc(name)}`)
+    },
     async users(): Promise<AdminUser[]> {
       return (await request<{ data: AdminUser[] }>('GET', '/users')).data.data
     },
@@ -598,6 +615,36 @@ export const api = {
     /** Starts an active manual workflow on a record: 202 with the queued job's id. */
     async runManual(object: string, id: string, name: string): Promise<{ job_id: number }> {
       return (await request<{ job_id: number }>('POST', `/records/${enc(object)}/${enc(id)}/workflows/${enc(name)}`)).data
+    },
+  },
+
+  /** Approvals: submitting records, the caller's inbox, decisions (docs/automation.md, Approvals). */
+  approvals: {
+    /** 409 approval_pending, 422 entry_criteria / no_approver, 403 without edit access. */
+    async submit(object: string, id: string, process: string, comment: string): Promise<Approval> {
+      return (await request<Approval>('POST', `/records/${enc(object)}/${enc(id)}/approvals`, { body: { process, comment } })).data
+    },
+    /** A record's approvals, newest first. */
+    async ofRecord(object: string, id: string, signal?: AbortSignal): Promise<Approval[]> {
+      return (await request<{ data: Approval[] }>('GET', `/records/${enc(object)}/${enc(id)}/approvals`, { signal })).data.data ?? []
+    },
+    /** The caller's pending tasks. */
+    async inbox(signal?: AbortSignal): Promise<ApprovalInboxItem[]> {
+      return (await request<{ data: ApprovalInboxItem[] }>('GET', '/approvals/inbox', { signal })).data.data ?? []
+    },
+    async approve(id: string, comment: string): Promise<Approval> {
+      return (await request<Approval>('POST', `/approvals/${enc(id)}/approve`, { body: { comment } })).data
+    },
+    /** A reason is required (400 on `comment`). */
+    async reject(id: string, comment: string): Promise<Approval> {
+      return (await request<Approval>('POST', `/approvals/${enc(id)}/reject`, { body: { comment } })).data
+    },
+    async recall(id: string, comment: string): Promise<Approval> {
+      return (await request<Approval>('POST', `/approvals/${enc(id)}/recall`, { body: { comment } })).data
+    },
+    /** `from` (admins only): whose task is handed over. */
+    async reassign(id: string, to: string, comment: string, from?: string): Promise<Approval> {
+      return (await request<Approval>('POST', `/approvals/${enc(id)}/reassign`, { body: { to, comment, ...(from ? { from } : {}) } })).data
     },
   },
 

@@ -80,6 +80,10 @@ export interface LayoutFieldRef {
   field: string
   read_only?: boolean
   required?: boolean
+  /** Shown only while this expression holds (prior values available). */
+  visible_if?: string
+  /** Required while this expression holds. */
+  required_if?: string
 }
 
 export interface LayoutSection {
@@ -135,6 +139,8 @@ export interface ObjectMeta {
   sharing?: SharingSettings | null
   validation_rules?: ValidationRule[] | null
   workflows?: Workflow[] | null
+  /** Admins get the full definitions; members only the active processes (no steps). */
+  approval_processes?: ApprovalProcess[] | null
 }
 
 export interface UserSummary {
@@ -834,4 +840,73 @@ export interface AppNotification {
 export interface NotificationList {
   data: AppNotification[]
   unread: number
+}
+
+// ---------------------------------------------------------------- approvals
+
+export type ApprovalMode = 'any' | 'all'
+
+/** One step of an approval process. Approvers: "manager" (the submitter's), "user:<id>", "role:<api name>". */
+export interface ApprovalStep {
+  name: string
+  labels: Labels
+  approvers: string[]
+  mode: ApprovalMode
+  /** When set, the step applies only to records meeting it. */
+  condition?: string
+}
+
+export interface ApprovalProcess {
+  api_name: string
+  labels: Labels
+  description?: string
+  active: boolean
+  /** An expression a record must meet to be submitted (no prior values). */
+  entry_criteria?: string
+  steps: ApprovalStep[]
+  on_approve?: WorkflowAction[]
+  on_reject?: WorkflowAction[]
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'recalled'
+export type ApprovalTaskStatus = 'pending' | 'approved' | 'rejected' | 'reassigned' | 'skipped'
+
+export interface ApprovalTask {
+  id: string
+  approval_id?: string
+  step: number
+  approver_id: string
+  status: ApprovalTaskStatus | string
+  comment: string
+  created_at: string
+  decided_at: string | null
+}
+
+/** One submission of a record to a process, with every approver's task. */
+export interface Approval {
+  id: string
+  object: string
+  record_id: string
+  process: string
+  status: ApprovalStatus | string
+  /** The current step (0-based). */
+  step: number
+  submitted_by: string | null
+  submitted_at: string
+  decided_at: string | null
+  comment: string
+  tasks: ApprovalTask[]
+}
+
+/** GET /approvals/inbox: one of the caller's pending tasks. */
+export interface ApprovalInboxItem {
+  task: ApprovalTask
+  approval: Approval
+  record_name: string
+}
+
+/** POST /records/{o}/form-state: a layout's conditions on a record being edited. */
+export interface FormState {
+  hidden: string[]
+  required: string[]
 }

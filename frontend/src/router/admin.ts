@@ -59,6 +59,12 @@ export const adminRoutes: RouteRecordRaw[] = [
             component: () => import('@/views/admin/ObjectWorkflowsView.vue'),
             props: true,
           },
+          {
+            path: 'approval-processes',
+            name: 'admin-object-approval-processes',
+            component: () => import('@/views/admin/ObjectApprovalProcessesView.vue'),
+            props: true,
+          },
         ],
       },
       {

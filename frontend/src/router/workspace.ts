@@ -6,6 +6,7 @@ export const API_KEY_CAPS = ['api', 'manage_users']
 
 export const workspaceRoutes: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/views/HomeView.vue') },
+  { path: 'approvals', name: 'approvals', component: () => import('@/views/ApprovalsInboxView.vue') },
   { path: 'o/:object', name: 'object-list', component: () => import('@/views/ObjectListView.vue'), props: true },
   { path: 'o/:object/kanban', name: 'object-kanban', component: () => import('@/views/KanbanView.vue'), props: true },
   { path: 'o/:object/new', name: 'record-new', component: () => import('@/views/RecordFormView.vue'), props: true },

@@ -6,6 +6,7 @@ import { useViewsStore } from './views'
 import { useAdminUsersStore } from './adminUsers'
 import { useOrgStore } from './org'
 import { useNotificationsStore } from './notifications'
+import { useApprovalsStore } from './approvals'
 import { clearRecordCache } from '@/composables/useRecordCache'
 
 export function resetSessionState(): void {
@@ -16,5 +17,6 @@ export function resetSessionState(): void {
   useAdminUsersStore().reset()
   useOrgStore().reset()
   useNotificationsStore().reset()
+  useApprovalsStore().reset()
   clearRecordCache()
 }

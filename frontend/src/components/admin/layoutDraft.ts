@@ -2,11 +2,12 @@
 // columns; in two columns the fields fill left, right, left...), related
 // lists, and the operations the designer offers by drag and drop and by
 // keyboard. Every operation returns a new draft.
-import type { FieldMeta, LayoutFieldRef, LayoutMeta, ObjectMeta, ProblemFieldError } from '@/api/types'
+import type { ExprProblem, FieldMeta, LayoutFieldRef, LayoutMeta, ObjectMeta, ProblemFieldError } from '@/api/types'
+import { problemOfFieldError } from '@/expression/problems'
 import { activeFields, lookupsTo } from '@/metadata/objects'
 import { bilingual, labelsOf, type BilingualText } from './fieldDraft'
 import { moveItem, localKey } from './reorder'
-import type { PathErrors } from './problemPaths'
+import { joinPath, splitPath, type PathErrors } from './problemPaths'
 
 export interface SectionDraft {
   key: string
@@ -48,7 +49,7 @@ export function layoutDraft(l: LayoutMeta): LayoutDraft {
     labels: bilingual(l.labels),
     default: !!l.default,
     sections: l.sections.map((s) =>
-      sectionDraft(bilingual(s.labels), s.columns === 1 ? 1 : 2, s.fields.map((f) => ({ field: f.field, read_only: !!f.read_only, required: !!f.required }))),
+      sectionDraft(bilingual(s.labels), s.columns === 1 ? 1 : 2, s.fields.map(fieldRefDraft)),
     ),
     related_lists: l.related_lists.map((r) => ({
       key: localKey('r'),
@@ -61,6 +62,32 @@ export function layoutDraft(l: LayoutMeta): LayoutDraft {
   }
 }
 
+/** A placed field as the designer edits it (conditions as text, empty when none). */
+function fieldRefDraft(f: LayoutFieldRef): LayoutFieldRef {
+  return { field: f.field, read_only: !!f.read_only, required: !!f.required, visible_if: f.visible_if ?? '', required_if: f.required_if ?? '' }
+}
+
+/** A placed field as the API takes it: conditions only when written. */
+function fieldRefInput(f: LayoutFieldRef): LayoutFieldRef {
+  const out: LayoutFieldRef = { field: f.field, read_only: !!f.read_only, required: !!f.required }
+  if (f.visible_if?.trim()) out.visible_if = f.visible_if.trim()
+  if (f.required_if?.trim()) out.required_if = f.required_if.trim()
+  return out
+}
+
+export type FieldCondition = 'visible_if' | 'required_if'
+
+export function setFieldCondition(d: LayoutDraft, at: Slot, which: FieldCondition, source: string): LayoutDraft {
+  return withSections(
+    d,
+    d.sections.map((s, i) => (i === at.section ? { ...s, fields: s.fields.map((f, j) => (j === at.index ? { ...f, [which]: source } : f)) } : s)),
+  )
+}
+
+export function hasFieldConditions(f: LayoutFieldRef): boolean {
+  return !!f.visible_if?.trim() || !!f.required_if?.trim()
+}
+
 export function toLayoutInput(d: LayoutDraft): LayoutMeta {
   return {
     api_name: d.api_name.trim(),
@@ -69,7 +96,7 @@ export function toLayoutInput(d: LayoutDraft): LayoutMeta {
     sections: d.sections.map((s) => ({
       labels: labelsOf(s.labels),
       columns: s.columns,
-      fields: s.fields.map((f) => ({ field: f.field, read_only: !!f.read_only, required: !!f.required })),
+      fields: s.fields.map(fieldRefInput),
     })),
     related_lists: d.related_lists.map((r) => {
       const labels = labelsOf(r.labels)
@@ -100,7 +127,7 @@ export function placeField(d: LayoutDraft, field: string, to: Slot): LayoutDraft
   const sections = d.sections.map((s, i) => {
     if (i !== to.section) return s
     const fields = [...s.fields]
-    fields.splice(Math.max(0, Math.min(to.index, fields.length)), 0, { field, read_only: false, required: false })
+    fields.splice(Math.max(0, Math.min(to.index, fields.length)), 0, { field, read_only: false, required: false, visible_if: '', required_if: '' })
     return { ...s, fields }
   })
   return withSections(d, sections)
@@ -213,6 +240,8 @@ export interface LayoutErrorTargets {
   layout: { api_name?: string; labels?: string }
   /** By field api name: the chip of that field. */
   fields: Map<string, string>
+  /** By "<field>.visible_if" / "<field>.required_if": the condition's editor (with position and suggestion). */
+  conditions: Map<string, ExprProblem>
   /** By section index: its title or columns. */
   sections: Map<number, string>
   /** By related list index. */
@@ -223,7 +252,7 @@ export interface LayoutErrorTargets {
 
 /** Maps errors of a save to the draft that was sent (paths index that draft). */
 export function layoutErrorTargets(sent: LayoutDraft, errors: PathErrors): LayoutErrorTargets {
-  const out: LayoutErrorTargets = { layout: {}, fields: new Map(), sections: new Map(), related: new Map(), other: [] }
+  const out: LayoutErrorTargets = { layout: {}, fields: new Map(), conditions: new Map(), sections: new Map(), related: new Map(), other: [] }
   out.layout.api_name = errors.at('api_name')
   out.layout.labels = errors.at('labels', 'labels.en', 'labels.zh-CN')
   out.other = errors.rest((p) => {
@@ -234,6 +263,13 @@ export function layoutErrorTargets(sent: LayoutDraft, errors: PathErrors): Layou
       if (p[2] === 'fields' && typeof p[3] === 'number') {
         const ref = section.fields[p[3]]
         if (!ref) return false
+        if ((p[4] === 'visible_if' || p[4] === 'required_if') && p.length === 5) {
+          const key = `${ref.field}.${p[4]}`
+          const e = errors.all.find((x) => joinPath(splitPath(x.field ?? '')) === joinPath(p))
+          const problem = problemOfFieldError(e)
+          if (problem && !out.conditions.has(key)) out.conditions.set(key, problem)
+          return true
+        }
         const message = errors.at(p)
         if (message && !out.fields.has(ref.field)) out.fields.set(ref.field, message)
         return true

@@ -7,7 +7,7 @@
 // and per action (by its local key, so errors stay with an action that
 // moves) "action:<key>.url", "action:<key>.to", "action:<key>.field:<row>",
 // "action:<key>.value:<row>", "action:<key>.templates".
-import type { ExprProblem, FieldMeta, Labels, ObjectMeta, ProblemFieldError, Workflow, WorkflowAction, WorkflowActionType, WorkflowTrigger, WorkflowTriggerType } from '@/api/types'
+import type { ApprovalProcess, ExprProblem, FieldMeta, Labels, ObjectMeta, ProblemFieldError, Workflow, WorkflowAction, WorkflowActionType, WorkflowTrigger, WorkflowTriggerType } from '@/api/types'
 import { problemOfFieldError } from '@/expression/problems'
 import { activeFields, findField } from '@/metadata/objects'
 import { cronFromDraft, cronLooksValid, defaultCron, draftFromCron, type CronDraft } from '@/workflow/cron'
@@ -26,8 +26,10 @@ export const MAX_OFFSET_DAYS = 3650
 export const MAX_OFFSET_MINUTES = 10080
 
 /** Action types the form offers; the others are shown disabled ("coming soon") and kept as loaded. */
-export const ACTION_TYPES: WorkflowActionType[] = ['update_fields', 'create_record', 'assign_owner', 'notify', 'email', 'webhook']
-export const COMING_SOON: WorkflowActionType[] = ['start_approval', 'plugin']
+export const ACTION_TYPES: WorkflowActionType[] = ['update_fields', 'create_record', 'assign_owner', 'notify', 'email', 'webhook', 'start_approval']
+export const COMING_SOON: WorkflowActionType[] = ['plugin']
+/** What an approval's outcome may do: the actions of workflows, but not start another approval. */
+export const OUTCOME_ACTION_TYPES: WorkflowActionType[] = ACTION_TYPES.filter((t) => t !== 'start_approval')
 
 /** The properties the form edits, per action type. */
 const FORM_KEYS: Partial<Record<WorkflowActionType, (keyof WorkflowAction)[]>> = {
@@ -37,13 +39,14 @@ const FORM_KEYS: Partial<Record<WorkflowActionType, (keyof WorkflowAction)[]>> =
   notify: ['type', 'to', 'subject', 'body'],
   email: ['type', 'to', 'subject', 'body'],
   webhook: ['type', 'url'],
+  start_approval: ['type', 'process'],
 }
 /** Whether the form edits actions of this type (the others are kept as loaded). */
 export function isEditableAction(type: string): boolean {
   return type in FORM_KEYS
 }
 
-const ACTION_KEYS = new Set<string>([...Object.values(FORM_KEYS).flat(), 'process', 'plugin', 'params'])
+const ACTION_KEYS = new Set<string>([...Object.values(FORM_KEYS).flat(), 'plugin', 'params'])
 const TRIGGER_KEYS = new Set(['type', 'field', 'to', 'offset_days', 'offset_minutes', 'hour', 'cron', 'filter'])
 const WORKFLOW_KEYS = new Set(['api_name', 'labels', 'description', 'active', 'order', 'trigger', 'condition', 'actions'])
 
@@ -70,6 +73,8 @@ export interface ActionDraft {
   url: string
   /** assign_owner: the field whose value names the team to assign within. */
   matchField: string
+  /** start_approval: the approval process (api name) it submits the record to. */
+  process: string
   /** An action of a type the form does not edit (approval, plugin): sent back as loaded while its type stays. */
   kept: WorkflowAction | null
   /** Properties the form does not know, kept. */
@@ -117,6 +122,7 @@ export function blankAction(type: WorkflowActionType = 'notify'): ActionDraft {
     body: bilingual(null),
     url: '',
     matchField: '',
+    process: '',
     kept: null,
     extra: {},
   }
@@ -161,7 +167,7 @@ function triggerDraftFrom(t: WorkflowTrigger, obj: ObjectMeta | undefined): Trig
   return d
 }
 
-function actionDraftFrom(a: WorkflowAction): ActionDraft {
+export function actionDraftFrom(a: WorkflowAction): ActionDraft {
   const d = blankAction(a.type)
   if (!FORM_KEYS[a.type]) d.kept = { ...a }
   d.extra = unknownKeys(a, ACTION_KEYS)
@@ -174,6 +180,7 @@ function actionDraftFrom(a: WorkflowAction): ActionDraft {
   d.body = bilingual(a.body)
   d.url = a.url ?? ''
   d.matchField = a.match_field ?? ''
+  d.process = a.process ?? ''
   return d
 }
 
@@ -261,6 +268,9 @@ export function toAction(a: ActionDraft): WorkflowAction {
     case 'webhook':
       out.url = a.url.trim()
       break
+    case 'start_approval':
+      out.process = a.process
+      break
   }
   return out
 }
@@ -330,7 +340,7 @@ export function checkWorkflow(d: WorkflowDraft, ctx: WorkflowContext): DraftProb
   return out
 }
 
-type Add = (field: string, key: string, params?: Record<string, string | number>) => void
+export type Add = (field: string, key: string, params?: Record<string, string | number>) => void
 
 function checkTrigger(t: TriggerDraft, ctx: WorkflowContext, add: Add): void {
   switch (t.type) {
@@ -354,7 +364,7 @@ function checkTrigger(t: TriggerDraft, ctx: WorkflowContext, add: Add): void {
   }
 }
 
-function checkAction(a: ActionDraft, trigger: WorkflowTriggerType, ctx: WorkflowContext, add: Add): void {
+export function checkAction(a: ActionDraft, trigger: WorkflowTriggerType, ctx: WorkflowContext, add: Add): void {
   const at = (field: string) => `action:${a.key}.${field}`
   if (trigger === 'before_save' && a.type !== 'update_fields') add(at('type'), 'automation.check.beforeSaveOnlyUpdates')
   switch (a.type) {
@@ -379,7 +389,23 @@ function checkAction(a: ActionDraft, trigger: WorkflowTriggerType, ctx: Workflow
     case 'webhook':
       if (!isWebhookUrl(a.url)) add(at('url'), 'automation.check.url')
       break
+    case 'start_approval': {
+      if (!a.process) {
+        add(at('process'), 'automation.check.processRequired')
+        break
+      }
+      // Admins see every process; the server takes only an active one.
+      const processes = ctx.object?.approval_processes
+      const p = processes?.find((x) => x.api_name === a.process)
+      if (processes && (!p || !p.active)) add(at('process'), 'automation.check.processInactive')
+      break
+    }
   }
+}
+
+/** The object's active approval processes: those a start_approval action may name. */
+export function activeProcesses(obj: ObjectMeta | undefined): ApprovalProcess[] {
+  return (obj?.approval_processes ?? []).filter((p) => p.active)
 }
 
 function checkValues(a: ActionDraft, at: (field: string) => string, add: Add): void {
@@ -436,7 +462,7 @@ const TOP: Record<string, string> = {
 const ACTION_INPUTS = new Set(['type', 'target', 'object', 'values', 'to', 'subject', 'body', 'url', 'match_field', 'process', 'plugin'])
 
 /** Whether a field error is about an expression's text (it has a place in it, or says so). */
-function isExpressionError(e: ProblemFieldError): boolean {
+export function isExpressionError(e: ProblemFieldError): boolean {
   return e.code === 'invalid_expression' || (e.position !== undefined && e.position !== null)
 }
 
@@ -466,7 +492,7 @@ export function workflowErrors(errors: ProblemFieldError[], d: WorkflowDraft): W
   return out
 }
 
-function placeActionError(a: ActionDraft, parts: PathPart[], e: ProblemFieldError, out: WorkflowErrors): boolean {
+export function placeActionError(a: ActionDraft, parts: PathPart[], e: ProblemFieldError, out: WorkflowErrors): boolean {
   const at = (field: string) => `action:${a.key}.${field}`
   const [head, second, third] = parts
   if (typeof head !== 'string') return false

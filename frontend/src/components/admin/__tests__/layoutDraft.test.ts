@@ -10,6 +10,8 @@ import {
   relatedCandidates,
   removeField,
   removeSection,
+  setFieldCondition,
+  hasFieldConditions,
   setFieldFlag,
   stepField,
   toLayoutInput,
@@ -110,7 +112,29 @@ describe('layout draft', () => {
     d = moveSection(d, 2, 0)
     expect(d.sections[0].labels.en).toBe('Extra')
     d = setFieldFlag(d, { section: 1, index: 0 }, 'required', true)
-    expect(d.sections[1].fields[0]).toEqual({ field: 'name', read_only: false, required: true })
+    expect(d.sections[1].fields[0]).toEqual({ field: 'name', read_only: false, required: true, visible_if: '', required_if: '' })
+  })
+
+  it('keeps field conditions, and sends them only when written', () => {
+    const withRules: LayoutMeta = {
+      ...layout,
+      sections: [{ labels: { en: 'Main' }, columns: 1, fields: [{ field: 'name' }, { field: 'budget', visible_if: 'status == "big"', required_if: 'prior.budget != nil' }] }],
+    }
+    let d = layoutDraft(withRules)
+    expect(toLayoutInput(d).sections[0].fields).toEqual([
+      { field: 'name', read_only: false, required: false },
+      { field: 'budget', read_only: false, required: false, visible_if: 'status == "big"', required_if: 'prior.budget != nil' },
+    ])
+    d = setFieldCondition(d, { section: 0, index: 0 }, 'visible_if', '  budget > 10 ')
+    d = setFieldCondition(d, { section: 0, index: 1 }, 'required_if', '')
+    expect(hasFieldConditions(d.sections[0].fields[0])).toBe(true)
+    expect(toLayoutInput(d).sections[0].fields).toEqual([
+      { field: 'name', read_only: false, required: false, visible_if: 'budget > 10' },
+      { field: 'budget', read_only: false, required: false, visible_if: 'status == "big"' },
+    ])
+    // A field moved keeps its conditions.
+    d = moveField(d, { section: 0, index: 1 }, { section: 0, index: 0 })
+    expect(d.sections[0].fields[0]).toMatchObject({ field: 'budget', visible_if: 'status == "big"' })
   })
 
   it('does not change the draft it was given', () => {
@@ -127,6 +151,21 @@ describe('layout draft', () => {
 })
 
 describe('layoutErrorTargets', () => {
+  it('puts condition errors on the condition of the field they name, with the position', () => {
+    const d = layoutDraft(layout)
+    const targets = layoutErrorTargets(
+      d,
+      new PathErrors([
+        { field: 'sections[0].fields[1].required_if', code: 'invalid_expression', message: 'unknown field `is_kye`', position: 0, end: 6, suggestion: 'is_key' },
+        { field: 'sections[0].fields[0].visible_if', code: 'invalid_expression', message: 'must be a boolean' },
+      ]),
+    )
+    expect(targets.conditions.get('status.required_if')).toEqual({ message: 'unknown field `is_kye`', position: 0, end: 6, suggestion: 'is_key' })
+    expect(targets.conditions.get('name.visible_if')?.message).toBe('must be a boolean')
+    expect(targets.fields.size).toBe(0)
+    expect(targets.other).toEqual([])
+  })
+
   it('maps server paths to field chips, sections and related lists', () => {
     const d = layoutDraft(layout)
     const targets = layoutErrorTargets(
